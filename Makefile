@@ -1,0 +1,52 @@
+# ldncare — the two commands a newcomer needs are `make run` and `make test`.
+# Everything else here is what those two need: a virtual environment installed from the
+# hashed lock (re-installed only when the lock changes) and Debian's Chromium for the
+# browser tests.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-postgres lint bootstrap browser clean
+
+run: $(STAMP)
+	$(BIN)/ldncare run --host $(HOST) --port $(PORT)
+
+test: $(STAMP) browser
+	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+# The database-backed tests again, on PostgreSQL (CI runs this after `make test`).
+test-postgres: $(STAMP) browser
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -m dbtest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
+
+bootstrap: $(STAMP)
+
+$(STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/bootstrap.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements/lock.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+# Playwright drives the system Chromium (no browser download: the network only reaches
+# the package registries).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "Installing Chromium from Debian's packages for the browser tests"; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+from ldncare.cli import main
+
+main()

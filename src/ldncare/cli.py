@@ -1,0 +1,36 @@
+"""The ``ldncare`` command line: every core capability is one command.
+
+Commands print human-readable text by default and JSON with ``--json``. Bad input exits
+with code 2 and a message saying what was wrong and what is allowed.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from ldncare.commands import server
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="ldncare",
+    help=(
+        "ldncare: low-dose naltrexone evidence, pharmacology, dosing, safety and diary "
+        "analytics. Not medical advice: decide with your prescriber."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+app.command("version")(server.version)
+app.command("run")(server.run)
+
+
+def main() -> None:
+    """Entry point of the ``ldncare`` console script."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,41 @@
+"""``ldncare run`` and ``ldncare version``: serve the web platform, report the version."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from ldncare import __version__
+from ldncare.commands.common import fail
+
+__all__ = ["run", "version"]
+
+
+def version() -> None:
+    """Print the ldncare version."""
+    typer.echo(f"ldncare {__version__}")
+
+
+def run(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port to listen on."),
+    threads: int = typer.Option(8, min=1, max=64, help="Worker threads of the server."),
+) -> None:
+    """Migrate the database and serve the web platform (waitress, static files by WhiteNoise)."""
+    from ldncare.web.bootstrap import ConfigurationError, setup_django
+
+    try:
+        setup_django()
+    except ConfigurationError as exc:
+        fail(str(exc))
+
+    from django.core.management import call_command
+    from waitress import serve
+
+    from ldncare.web.wsgi import application
+
+    call_command("migrate", interactive=False, verbosity=0)
+    typer.echo(f"ldncare {__version__} serving at http://{host}:{port}/ (Ctrl+C to stop)")
+    os.environ.setdefault("LDNCARE_SERVER", "waitress")
+    serve(application, host=host, port=port, threads=threads, ident="ldncare")

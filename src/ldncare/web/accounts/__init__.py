@@ -1,0 +1,1 @@
+"""Accounts: the custom user model with its role (patient, clinician, pharmacist, admin)."""

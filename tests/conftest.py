@@ -1,0 +1,59 @@
+"""Shared test set-up: the named test users and the automatic ``dbtest`` marker.
+
+Named users, as in healthchecks: ``patient`` (owns a record), ``clinician`` and
+``pharmacist`` (care team), ``stranger`` (another patient with no relation to anyone),
+and ``admin`` (accounts, never health data).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that touches the database, so CI can re-run them on PostgreSQL."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & DB_FIXTURES or item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.dbtest)
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def _make_user(django_user_model, username: str, role: str, **extra):
+    return django_user_model.objects.create_user(
+        username=username, email=f"{username}@example.org", password=PASSWORD, role=role, **extra
+    )
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def patient(db, django_user_model):
+    return _make_user(django_user_model, "patty", "patient", first_name="Patty")
+
+
+@pytest.fixture
+def clinician(db, django_user_model):
+    return _make_user(django_user_model, "dr_chen", "clinician", first_name="Lin", last_name="Chen")
+
+
+@pytest.fixture
+def pharmacist(db, django_user_model):
+    return _make_user(django_user_model, "pharm_ode", "pharmacist", first_name="Ada", last_name="Ode")
+
+
+@pytest.fixture
+def stranger(db, django_user_model):
+    return _make_user(django_user_model, "stranger", "patient")
+
+
+@pytest.fixture
+def admin(db, django_user_model):
+    return _make_user(django_user_model, "admin_ann", "admin", is_staff=True, is_superuser=True)
