@@ -4,4 +4,46 @@ YAML records under ``data/`` (conditions, studies, side effects, food-derived op
 peptides, claims, drug vocabulary, ...), each carrying its sources (PMID, DOI or URL) and a
 review stamp, loaded and validated by typed pydantic models. A record without a source
 fails the tests. Everything else in ldncare reads medical facts from here.
+
+>>> from ldncare.core.knowledge import resolve_condition, resolve_side_effect
+>>> resolve_condition("Crohn's disease").id, resolve_side_effect("sleeplessness").id
+('crohns-disease', 'insomnia')
 """
+
+from ldncare.core.knowledge.conditions import (
+    Condition,
+    UnknownConditionError,
+    load_conditions,
+    resolve_condition,
+)
+from ldncare.core.knowledge.records import (
+    KnowledgeDataError,
+    Review,
+    Source,
+    SourcedRecord,
+    load_records,
+)
+from ldncare.core.knowledge.side_effects import (
+    SideEffect,
+    TrialReport,
+    UnknownSideEffectError,
+    load_side_effects,
+    resolve_side_effect,
+)
+
+__all__ = [
+    "Condition",
+    "KnowledgeDataError",
+    "Review",
+    "SideEffect",
+    "Source",
+    "SourcedRecord",
+    "TrialReport",
+    "UnknownConditionError",
+    "UnknownSideEffectError",
+    "load_conditions",
+    "load_records",
+    "load_side_effects",
+    "resolve_condition",
+    "resolve_side_effect",
+]
