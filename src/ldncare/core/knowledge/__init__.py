@@ -10,6 +10,14 @@ fails the tests. Everything else in ldncare reads medical facts from here.
 ('crohns-disease', 'insomnia')
 """
 
+from ldncare.core.knowledge.condition_evidence import (
+    CERTAINTY_LEVELS,
+    CertaintyReason,
+    ConditionEvidence,
+    UnknownConditionEvidenceError,
+    get_condition_evidence,
+    load_condition_evidence,
+)
 from ldncare.core.knowledge.conditions import (
     Condition,
     UnknownConditionError,
@@ -32,7 +40,10 @@ from ldncare.core.knowledge.side_effects import (
 )
 
 __all__ = [
+    "CERTAINTY_LEVELS",
+    "CertaintyReason",
     "Condition",
+    "ConditionEvidence",
     "KnowledgeDataError",
     "Review",
     "SideEffect",
@@ -40,7 +51,10 @@ __all__ = [
     "SourcedRecord",
     "TrialReport",
     "UnknownConditionError",
+    "UnknownConditionEvidenceError",
     "UnknownSideEffectError",
+    "get_condition_evidence",
+    "load_condition_evidence",
     "load_conditions",
     "load_records",
     "load_side_effects",
