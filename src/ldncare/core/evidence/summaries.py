@@ -1,0 +1,211 @@
+"""Condition summaries: the numbers, the certainty with its reasons, the reviewed text, the studies.
+
+The certainty (high / moderate / low / very low), its reasons, the plain-language summary
+and the "what this means for you" line are curated, reviewed data owned by the knowledge
+base (:mod:`ldncare.core.knowledge`); this module only reads them through
+:func:`appraisal_for` and puts them next to numbers computed from the study records.
+
+>>> s = summarize_condition("crohns-disease")
+>>> s.condition.id, s.n_studies >= 5, s.studies[0].grade.level
+('crohns-disease', True, 1)
+>>> s.designs["rct_parallel"]
+2
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from ldncare.core.evidence.grading import DESIGN_LABELS, Grade, grade_study
+from ldncare.core.knowledge.conditions import Condition, load_conditions, resolve_condition
+from ldncare.core.knowledge.studies import Study, studies_for_condition
+
+__all__ = [
+    "CERTAINTY_LEVELS",
+    "Appraisal",
+    "ConditionSummary",
+    "GradedStudy",
+    "appraisal_for",
+    "graded_study_to_dict",
+    "summarize_all",
+    "summarize_condition",
+]
+
+Certainty = Literal["high", "moderate", "low", "very low"]
+CERTAINTY_LEVELS: tuple[str, ...] = ("high", "moderate", "low", "very low")
+
+
+class Appraisal(Protocol):
+    """What the knowledge base says about the body of evidence for one condition."""
+
+    certainty: str
+    reasons: tuple[str, ...]
+    summary: str
+    what_this_means: str
+
+
+@dataclass(frozen=True)
+class _NotAppraised:
+    certainty: str = "not assessed"
+    reasons: tuple[str, ...] = ("No reviewed certainty assessment is recorded for this condition yet.",)
+    summary: str = ""
+    what_this_means: str = ""
+
+
+def appraisal_for(condition_id: str) -> Appraisal:
+    """The reviewed certainty assessment of ``condition_id`` from the knowledge base.
+
+    Reads :func:`ldncare.core.knowledge.certainty.appraisal_for_condition` when the
+    knowledge base provides it; otherwise says plainly that nothing is assessed.
+    """
+    try:
+        from ldncare.core.knowledge import certainty as knowledge_certainty  # type: ignore[attr-defined]
+    except ImportError:
+        return _NotAppraised()
+    found = knowledge_certainty.appraisal_for_condition(condition_id)
+    return found if found is not None else _NotAppraised()
+
+
+@dataclass(frozen=True)
+class GradedStudy:
+    """A study with its CEBM 2011 grade."""
+
+    study: Study
+    grade: Grade
+
+
+@dataclass(frozen=True)
+class ConditionSummary:
+    """Everything the atlas shows for one condition."""
+
+    condition: Condition
+    certainty: str
+    certainty_reasons: tuple[str, ...]
+    summary: str
+    what_this_means: str
+    studies: tuple[GradedStudy, ...]
+    designs: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def primary(self) -> tuple[GradedStudy, ...]:
+        """Primary studies (not reviews)."""
+        return tuple(g for g in self.studies if not g.study.is_review)
+
+    @property
+    def n_studies(self) -> int:
+        """Number of primary studies (reviews are counted in :attr:`n_reviews`)."""
+        return len(self.primary)
+
+    @property
+    def n_reviews(self) -> int:
+        """Number of reviews and expert opinions listed for the condition."""
+        return len(self.studies) - self.n_studies
+
+    @property
+    def n_controlled(self) -> int:
+        """Primary studies with a concurrent comparator (randomized or not)."""
+        return sum(1 for g in self.primary if g.study.is_controlled)
+
+    @property
+    def total_participants(self) -> int:
+        """Participants enrolled in the primary studies that state a number (reviews excluded, no double counting)."""
+        return sum(g.study.n_enrolled or 0 for g in self.primary)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``ldncare evidence CONDITION --json``."""
+        return {
+            "condition": {"id": self.condition.id, "name": self.condition.name, "icd10": list(self.condition.icd10)},
+            "certainty": self.certainty,
+            "certainty_reasons": list(self.certainty_reasons),
+            "summary": self.summary,
+            "what_this_means": self.what_this_means,
+            "numbers": {
+                "n_studies": self.n_studies,
+                "n_reviews": self.n_reviews,
+                "n_controlled": self.n_controlled,
+                "total_participants": self.total_participants,
+                "designs": dict(self.designs),
+            },
+            "studies": [graded_study_to_dict(g) for g in self.studies],
+        }
+
+
+def graded_study_to_dict(graded: GradedStudy) -> dict[str, Any]:
+    """JSON form of one graded study (the contract keys first, then the details)."""
+    s = graded.study
+    return {
+        "id": s.id,
+        "year": s.citation.year,
+        "design": s.design,
+        "level": graded.grade.level,
+        "n_enrolled": s.n_enrolled,
+        "pmid": s.pmid,
+        "doi": s.doi,
+        "ldn_dose_mg": s.ldn_dose_mg,
+        "results": [r.model_dump(mode="json") for r in s.results],
+        "sources": [src.model_dump(mode="json", exclude_none=True) | {"label": src.label} for src in s.sources],
+        "label": s.label,
+        "title": s.citation.title,
+        "journal": s.citation.journal,
+        "authors": list(s.citation.authors),
+        "design_label": DESIGN_LABELS[s.design],
+        "design_detail": s.design_detail,
+        "grade": graded.grade.to_dict(),
+        "nct": list(s.nct),
+        "population": s.population,
+        "condition_as_reported": s.condition_as_reported,
+        "n_enrolled_basis": s.n_enrolled_basis,
+        "n_included_studies": s.n_included_studies,
+        "n_included_participants": s.n_included_participants,
+        "dose": {
+            "ldn_dose_mg": s.ldn_dose_mg,
+            "dose_range_mg": list(s.dose_range_mg) if s.dose_range_mg else None,
+            "dose_mg_per_kg": s.dose_mg_per_kg,
+            "dose_max_mg": s.dose_max_mg,
+            "dose_text": s.dose_text,
+            "modern_ldn_dose": s.modern_ldn_dose,
+            "schedule": s.schedule,
+        },
+        "duration_weeks": s.duration_weeks,
+        "duration_text": s.duration_text,
+        "comparator": s.comparator,
+        "outcome_instrument": s.outcome_instrument,
+        "effects": [e.model_dump(mode="json", exclude_none=True) for e in s.effects],
+        "adverse_events": s.adverse_events,
+        "indirectness": s.indirectness,
+        "confidence": s.confidence,
+        "notes": s.notes,
+        "review": s.review.model_dump(mode="json"),
+    }
+
+
+def _sort_key(graded: GradedStudy) -> tuple:
+    return (graded.grade.level, -graded.study.citation.year, graded.study.id)
+
+
+def summarize_condition(condition: str | Condition) -> ConditionSummary:
+    """Summary of the evidence for ``condition`` (an id, a name people type, or a Condition).
+
+    Studies are sorted best level first, then newest first. Raises
+    :class:`~ldncare.core.knowledge.UnknownConditionError` for unknown text.
+    """
+    cond = condition if isinstance(condition, Condition) else resolve_condition(condition)
+    graded = sorted((GradedStudy(s, grade_study(s)) for s in studies_for_condition(cond.id)), key=_sort_key)
+    appraisal = appraisal_for(cond.id)
+    designs = Counter(g.study.design for g in graded)
+    return ConditionSummary(
+        condition=cond,
+        certainty=appraisal.certainty,
+        certainty_reasons=tuple(appraisal.reasons),
+        summary=appraisal.summary,
+        what_this_means=appraisal.what_this_means,
+        studies=tuple(graded),
+        designs=dict(sorted(designs.items())),
+    )
+
+
+def summarize_all() -> tuple[ConditionSummary, ...]:
+    """Summaries of every curated condition, in the knowledge base's order."""
+    return tuple(summarize_condition(c) for c in load_conditions())
