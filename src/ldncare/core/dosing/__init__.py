@@ -2,5 +2,109 @@
 
 Titration protocols as sourced data, plans (dated steps with dose, time, volume and
 measuring device), adaptive re-planning, the compounding calculator with beyond-use
-dates, and prescription and plan exports.
+dates, and plan exports (iCalendar, printable text). Not medical advice: the prescriber
+decides every dose.
+
+>>> import datetime as dt
+>>> from ldncare.core.dosing import build_plan
+>>> [str(step.dose_mg) for step in build_plan("trust", start_date=dt.date(2026, 12, 1)).steps]
+['1', '2', '3', '4', '4.5']
 """
+
+from ldncare.core.dosing.compounding import (
+    Batch,
+    CapsulePreparation,
+    CompoundingError,
+    LiquidPreparation,
+    compound_capsules,
+    compound_liquid,
+)
+from ldncare.core.dosing.compounding_data import (
+    BudCategory,
+    CapsuleSize,
+    Filler,
+    Formula,
+    StabilityStudy,
+    Tablet,
+    get_bud_category,
+    get_formula,
+    get_stability_study,
+    load_bud_categories,
+    load_fillers,
+    load_formulas,
+)
+from ldncare.core.dosing.devices import (
+    MeasuringDevice,
+    get_device,
+    is_measurable,
+    load_devices,
+    pick_device,
+)
+from ldncare.core.dosing.export import plan_to_ical, plan_to_text
+from ldncare.core.dosing.plan import DosingStep, Plan, PlanError, build_plan
+from ldncare.core.dosing.protocols import (
+    PROTOCOL_IDS,
+    PlanningRule,
+    Timing,
+    TitrationProtocol,
+    get_protocol,
+    get_rule,
+    get_timing,
+    load_planning_rules,
+    load_protocols,
+    load_timings,
+)
+from ldncare.core.dosing.replan import (
+    PlanChange,
+    Replan,
+    SideEffectEvent,
+    halve_dose_mg,
+    replan,
+)
+
+__all__ = [
+    "PROTOCOL_IDS",
+    "Batch",
+    "BudCategory",
+    "CapsulePreparation",
+    "CapsuleSize",
+    "CompoundingError",
+    "DosingStep",
+    "Filler",
+    "Formula",
+    "LiquidPreparation",
+    "MeasuringDevice",
+    "Plan",
+    "PlanChange",
+    "PlanError",
+    "PlanningRule",
+    "Replan",
+    "SideEffectEvent",
+    "StabilityStudy",
+    "Tablet",
+    "Timing",
+    "TitrationProtocol",
+    "build_plan",
+    "compound_capsules",
+    "compound_liquid",
+    "get_bud_category",
+    "get_device",
+    "get_formula",
+    "get_protocol",
+    "get_rule",
+    "get_stability_study",
+    "get_timing",
+    "halve_dose_mg",
+    "is_measurable",
+    "load_bud_categories",
+    "load_devices",
+    "load_fillers",
+    "load_formulas",
+    "load_planning_rules",
+    "load_protocols",
+    "load_timings",
+    "pick_device",
+    "plan_to_ical",
+    "plan_to_text",
+    "replan",
+]
