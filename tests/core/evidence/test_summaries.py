@@ -58,3 +58,20 @@ def test_json_shape_keeps_the_contract():
     assert (smith["year"], smith["n_enrolled"], smith["ldn_dose_mg"], smith["pmid"]) == (2007, 17, 4.5, "17222320")
     assert any(r["values"].get("response_pct") == 89 for r in smith["results"])
     assert smith["sources"][0]["url"] == "https://pubmed.ncbi.nlm.nih.gov/17222320/"
+
+
+def test_certainty_reasons_and_text_come_from_the_reviewed_knowledge_data():
+    from ldncare.core.knowledge.condition_evidence import get_condition_evidence
+
+    for summary in summarize_all():
+        graded = get_condition_evidence(summary.condition.id)
+        assert summary.certainty == graded.certainty
+        assert summary.certainty_reasons == tuple(graded.certainty_reasons)
+        assert summary.summary == graded.summary
+        assert summary.what_this_means == graded.what_this_means
+        # every study the grade rests on is in the atlas for that condition
+        assert set(graded.studies) <= {g.study.id for g in summary.studies}, summary.condition.id
+    d = summarize_condition("fibromyalgia").to_dict()
+    assert d["certainty"] == "low"
+    assert {r["domain"] for r in d["certainty_reasons"]} >= {"inconsistency", "imprecision"}
+    assert all(r["text"] for r in d["certainty_reasons"])

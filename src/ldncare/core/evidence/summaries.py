@@ -1,9 +1,10 @@
 """Condition summaries: the numbers, the certainty with its reasons, the reviewed text, the studies.
 
-The certainty (high / moderate / low / very low), its reasons, the plain-language summary
-and the "what this means for you" line are curated, reviewed data owned by the knowledge
-base (:mod:`ldncare.core.knowledge`); this module only reads them through
-:func:`appraisal_for` and puts them next to numbers computed from the study records.
+The certainty (GRADE: high / moderate / low / very_low), its reasons per GRADE domain, the
+plain-language summary and the "what this means for you" line are curated, reviewed data
+(:mod:`ldncare.core.knowledge.condition_evidence`); this module reads them through
+:func:`appraisal_for` and puts them next to numbers computed from the study records and
+the CEBM 2011 level of each study (:mod:`ldncare.core.evidence.grading`).
 
 >>> s = summarize_condition("crohns-disease")
 >>> s.condition.id, s.n_studies >= 5, s.studies[0].grade.level
@@ -16,15 +17,22 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from ldncare.core.evidence.grading import DESIGN_LABELS, Grade, grade_study
+from ldncare.core.knowledge.condition_evidence import (
+    CERTAINTY_LEVELS,
+    CertaintyReason,
+    ConditionEvidence,
+    UnknownConditionEvidenceError,
+    get_condition_evidence,
+)
 from ldncare.core.knowledge.conditions import Condition, load_conditions, resolve_condition
 from ldncare.core.knowledge.studies import Study, studies_for_condition
 
 __all__ = [
     "CERTAINTY_LEVELS",
-    "Appraisal",
+    "NOT_ASSESSED",
     "ConditionSummary",
     "GradedStudy",
     "appraisal_for",
@@ -33,39 +41,20 @@ __all__ = [
     "summarize_condition",
 ]
 
-Certainty = Literal["high", "moderate", "low", "very low"]
-CERTAINTY_LEVELS: tuple[str, ...] = ("high", "moderate", "low", "very low")
+NOT_ASSESSED = "not_assessed"
+"""Certainty shown for a condition with no reviewed GRADE record (never guessed)."""
 
 
-class Appraisal(Protocol):
-    """What the knowledge base says about the body of evidence for one condition."""
+def appraisal_for(condition_id: str) -> ConditionEvidence | None:
+    """The reviewed GRADE certainty record of ``condition_id``, or None if none is recorded.
 
-    certainty: str
-    reasons: tuple[str, ...]
-    summary: str
-    what_this_means: str
-
-
-@dataclass(frozen=True)
-class _NotAppraised:
-    certainty: str = "not assessed"
-    reasons: tuple[str, ...] = ("No reviewed certainty assessment is recorded for this condition yet.",)
-    summary: str = ""
-    what_this_means: str = ""
-
-
-def appraisal_for(condition_id: str) -> Appraisal:
-    """The reviewed certainty assessment of ``condition_id`` from the knowledge base.
-
-    Reads :func:`ldncare.core.knowledge.certainty.appraisal_for_condition` when the
-    knowledge base provides it; otherwise says plainly that nothing is assessed.
+    >>> appraisal_for("fibromyalgia").certainty
+    'low'
     """
     try:
-        from ldncare.core.knowledge import certainty as knowledge_certainty  # type: ignore[attr-defined]
-    except ImportError:
-        return _NotAppraised()
-    found = knowledge_certainty.appraisal_for_condition(condition_id)
-    return found if found is not None else _NotAppraised()
+        return get_condition_evidence(condition_id)
+    except UnknownConditionEvidenceError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -82,11 +71,16 @@ class ConditionSummary:
 
     condition: Condition
     certainty: str
-    certainty_reasons: tuple[str, ...]
+    certainty_reasons: tuple[CertaintyReason, ...]
     summary: str
     what_this_means: str
     studies: tuple[GradedStudy, ...]
     designs: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def certainty_label(self) -> str:
+        """``High``, ``Moderate``, ``Low``, ``Very low`` or ``Not assessed``."""
+        return self.certainty.replace("_", " ").capitalize()
 
     @property
     def primary(self) -> tuple[GradedStudy, ...]:
@@ -118,7 +112,8 @@ class ConditionSummary:
         return {
             "condition": {"id": self.condition.id, "name": self.condition.name, "icd10": list(self.condition.icd10)},
             "certainty": self.certainty,
-            "certainty_reasons": list(self.certainty_reasons),
+            "certainty_label": self.certainty_label,
+            "certainty_reasons": [r.model_dump(mode="json") | {"text": r.text} for r in self.certainty_reasons],
             "summary": self.summary,
             "what_this_means": self.what_this_means,
             "numbers": {
@@ -197,10 +192,10 @@ def summarize_condition(condition: str | Condition) -> ConditionSummary:
     designs = Counter(g.study.design for g in graded)
     return ConditionSummary(
         condition=cond,
-        certainty=appraisal.certainty,
-        certainty_reasons=tuple(appraisal.reasons),
-        summary=appraisal.summary,
-        what_this_means=appraisal.what_this_means,
+        certainty=appraisal.certainty if appraisal else NOT_ASSESSED,
+        certainty_reasons=tuple(appraisal.certainty_reasons) if appraisal else (),
+        summary=appraisal.summary if appraisal else "",
+        what_this_means=appraisal.what_this_means if appraisal else "",
         studies=tuple(graded),
         designs=dict(sorted(designs.items())),
     )
