@@ -10,6 +10,7 @@ fails the tests. Everything else in ldncare reads medical facts from here.
 ('crohns-disease', 'insomnia')
 """
 
+from ldncare.core.knowledge.about import AboutEntry, get_about_entry, load_about
 from ldncare.core.knowledge.condition_evidence import (
     CERTAINTY_LEVELS,
     CertaintyReason,
@@ -49,6 +50,7 @@ from ldncare.core.knowledge.side_effects import (
 )
 
 __all__ = [
+    "AboutEntry",
     "CERTAINTY_LEVELS",
     "CertaintyReason",
     "Condition",
@@ -65,8 +67,10 @@ __all__ = [
     "UnknownConditionError",
     "UnknownConditionEvidenceError",
     "UnknownSideEffectError",
+    "get_about_entry",
     "get_condition_evidence",
     "get_peptide",
+    "load_about",
     "load_condition_evidence",
     "load_conditions",
     "load_peptide_notice",
