@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from ldncare.commands import server
+from ldncare.commands import compound, plan, server
 
 __all__ = ["app", "main"]
 
@@ -25,6 +25,8 @@ app = typer.Typer(
 
 app.command("version")(server.version)
 app.command("run")(server.run)
+app.command("plan")(plan.plan)
+app.add_typer(compound.app, name="compound")
 
 
 def main() -> None:

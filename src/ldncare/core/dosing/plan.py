@@ -118,7 +118,8 @@ def to_decimal(value, name: str) -> Decimal:
         raise PlanError(f"{name} must be a number, got {value!r}") from None
     if not number.is_finite():
         raise PlanError(f"{name} must be a finite number, got {value!r}")
-    return number
+    number = number.normalize()
+    return number.quantize(Decimal(1)) if number == number.to_integral() else number
 
 
 def _normal(value: Fraction) -> Decimal:
@@ -248,7 +249,7 @@ def build_plan(
         raise PlanError(f"maintenance {maintenance} days is out of range; allowed: 1 to 365 days")
     custom_given = [n for n, v in (("start_mg", start_mg), ("step_mg", step_mg), ("interval_days", interval_days)) if v is not None]
     if record.kind != "custom" and custom_given:
-        raise PlanError(f"{', '.join(custom_given)} only apply to the custom protocol; allowed with {record.id}: target, maximum, time, concentration")
+        raise PlanError(f"{', '.join(custom_given)}: only for the custom protocol; allowed with {record.id}: target, maximum, time, concentration")
     if record.kind != "weight_based" and weight_kg is not None:
         raise PlanError(f"weight only applies to the pediatric protocol, not {record.id}")
 
@@ -263,7 +264,8 @@ def build_plan(
             raise PlanError(f"the custom protocol needs {', '.join(missing)}; allowed: start and step in mg, interval in days")
         start = to_decimal(start_mg, "start dose")
         step = to_decimal(step_mg, "step")
-        _check_range(start, "start dose", Decimal(0), target, "mg (the target)", low_open=True)
+        if not 0 < start <= target:
+            raise PlanError(f"start dose {start} mg is out of range; allowed: more than 0 mg and at most the target {target} mg")
         _check_range(step, "step", MIN_STEP_MG, ceiling, "mg")
         if not isinstance(interval_days, int) or not 1 <= interval_days <= MAX_INTERVAL_DAYS:
             raise PlanError(f"interval {interval_days} days is out of range; allowed: 1 to {MAX_INTERVAL_DAYS} days")
