@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from ldncare.commands import compound, plan, server
+from ldncare.commands import analyze as analyze_command
 
 __all__ = ["app", "main"]
 
@@ -25,6 +26,7 @@ app = typer.Typer(
 
 app.command("version")(server.version)
 app.command("run")(server.run)
+app.command("analyze")(analyze_command.analyze)
 app.command("plan")(plan.plan)
 app.add_typer(compound.app, name="compound")
 

@@ -1,0 +1,92 @@
+"""Synthetic diaries with known effects, for calibration tests, benchmarks and examples.
+
+SYNTHETIC DATA: nothing here describes a real patient. A diary has a baseline, a titration
+(one dose step every ``step_days``), and a maintenance phase. Each outcome is its mean plus
+stationary AR(1) noise (``rho``, standard deviation ``sd``) on the daily clock; the effect
+builds linearly from the first dose to its full size ``lag_days`` after maintenance starts,
+so the analysis window (maintenance after the lag) has exactly the stated effect.
+
+>>> d = simulate_diary(effect_points=-2.0, seed=1)
+>>> d.days[0].phase, d.days[-1].phase, len(d.days) > 100
+('baseline', 'maintenance', True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from ldncare.core.response.diary import CORE_OUTCOMES, Diary, DiaryDay
+
+__all__ = ["ar1_noise", "simulate_diary"]
+
+_BASE_MEANS = {"pain": 6.0, "fatigue": 6.0, "sleep_quality": 4.5, "mood": 5.0}
+
+
+def ar1_noise(rng: np.random.Generator, n: int, rho: float, sd: float, size: int | None = None) -> np.ndarray:
+    """Stationary AR(1) noise with marginal standard deviation ``sd`` (shape ``(size, n)`` or ``(n,)``)."""
+    shape = (1 if size is None else size, n)
+    innovations = rng.normal(0.0, sd * np.sqrt(1 - rho * rho), shape)
+    out = np.empty(shape)
+    out[:, 0] = rng.normal(0.0, sd, shape[0])
+    for t in range(1, n):
+        out[:, t] = rho * out[:, t - 1] + innovations[:, t]
+    return out[0] if size is None else out
+
+
+def simulate_diary(effect_points: float | Mapping[str, float] = 0.0, *, seed: int = 0,
+                   start: dt.date = dt.date(2026, 1, 5), baseline_days: int = 28,
+                   doses_mg: Sequence[float] = (1.5, 3.0, 4.5), step_days: int = 7,
+                   maintenance_days: int = 84, lag_days: int = 14, rho: float = 0.5, sd: float = 1.0,
+                   missing_fraction: float = 0.1, rounded: bool = True, outcomes: Sequence[str] = CORE_OUTCOMES,
+                   dose_time: str | Sequence[str] = "22:00", side_effects: bool = True,
+                   persistent_side_effect: str | None = None, missed_dose_fraction: float = 0.03,
+                   write_phase: bool = True) -> Diary:
+    """A synthetic diary; ``effect_points`` is the true maintenance effect (one value for the
+    first outcome, or a mapping outcome → effect; negative = score goes down)."""
+    rng = np.random.default_rng(seed)
+    effects = dict(effect_points) if isinstance(effect_points, Mapping) else {outcomes[0]: float(effect_points)}
+    titration_days = step_days * (len(doses_mg) - 1)
+    n = baseline_days + titration_days + maintenance_days
+    first_dose = baseline_days
+    full = baseline_days + titration_days + lag_days
+    ramp = np.clip((np.arange(n) - first_dose + 1) / max(full - first_dose, 1), 0.0, 1.0)
+    series = {}
+    for name in outcomes:
+        mean = _BASE_MEANS.get(name, 5.0) + effects.get(name, 0.0) * ramp
+        values = mean + ar1_noise(rng, n, rho, sd)
+        if rounded:
+            values = np.round(values)
+        series[name] = np.clip(values, 0, 10)
+    times = [dose_time] * n if isinstance(dose_time, str) else list(dose_time)
+    days = []
+    for i in range(n):
+        date = start + dt.timedelta(days=i)
+        if i < baseline_days:
+            phase, dose = "baseline", None
+        elif i < baseline_days + titration_days:
+            phase, dose = "titration", float(doses_mg[(i - baseline_days) // step_days])
+        else:
+            phase, dose = "maintenance", float(doses_mg[-1])
+        if dose is not None and rng.random() < missed_dose_fraction:
+            dose = None
+        if i > 0 and rng.random() < missing_fraction:
+            continue  # a day without a check-in
+        scores = {name: float(series[name][i]) for name in outcomes}
+        reported: list[tuple[str, str]] = []
+        if side_effects and i >= baseline_days:
+            since_step = (i - baseline_days) % step_days if i < baseline_days + titration_days else i - baseline_days - titration_days
+            if since_step < 4 and rng.random() < 0.8:
+                reported.append(("vivid_dreams", "mild" if since_step else "moderate"))
+            if since_step < 2 and rng.random() < 0.5:
+                reported.append(("insomnia", "mild"))
+        if persistent_side_effect and i >= baseline_days and rng.random() < 0.7:
+            reported.append((persistent_side_effect, "mild"))
+        hhmm = times[i] if dose is not None else None
+        days.append(DiaryDay(
+            date=date, ldn_dose_mg=dose,
+            dose_time=dt.time(*map(int, hhmm.split(":"))) if hhmm else None,
+            phase=phase if write_phase else None, scores=scores, side_effects=tuple(reported)))
+    return Diary(days=tuple(days), outcomes=tuple(outcomes))
