@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from ldncare.commands import compound, plan, server
+from ldncare.commands import compound, plan, screen, server, triage
 from ldncare.commands import analyze as analyze_command
 
 __all__ = ["app", "main"]
@@ -29,6 +29,8 @@ app.command("run")(server.run)
 app.command("analyze")(analyze_command.analyze)
 app.command("plan")(plan.plan)
 app.add_typer(compound.app, name="compound")
+app.command("screen")(screen.screen_command)
+app.command("triage")(triage.triage_command)
 
 
 def main() -> None:

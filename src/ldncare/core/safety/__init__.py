@@ -2,5 +2,65 @@
 
 The safety screen (opioids, pregnancy, liver, surgery, interacting conditions, dose
 range) over a patient's profile, and side-effect triage. Rules and vocabularies come
-from the knowledge data, each finding with its sources.
+from data (``knowledge/data/drugs.yaml`` and ``core/safety/data/rules.yaml``), each
+finding with its sources. Not medical advice.
+
+>>> from ldncare.core.safety import Profile, screen, triage_effect
+>>> screen(Profile(medicines=("Robitussin AC",))).verdict
+'contraindicated'
+>>> triage_effect("insomnia", "mild", 2).outcome
+'try_morning_dosing'
 """
+
+from ldncare.core.safety.matching import MatchedTerm, MedicineMatch, match_medicine, tokenize
+from ldncare.core.safety.rules import LEVELS, Rule, load_screen_rules, load_triage_rules
+from ldncare.core.safety.screen import (
+    MAX_AGE_YEARS,
+    MAX_DOSE_MG,
+    MAX_WEIGHT_KG,
+    Finding,
+    FindingMatch,
+    Profile,
+    ScreenResult,
+    screen,
+)
+from ldncare.core.safety.triage import (
+    MAX_DAYS,
+    OUTCOMES,
+    SEVERITIES,
+    TriageReason,
+    TriageResult,
+    triage,
+    triage_effect,
+)
+from ldncare.core.safety.vocabulary import DrugVocabulary, Ingredient, Product, load_drug_vocabulary
+
+__all__ = [
+    "LEVELS",
+    "MAX_AGE_YEARS",
+    "MAX_DAYS",
+    "MAX_DOSE_MG",
+    "MAX_WEIGHT_KG",
+    "OUTCOMES",
+    "SEVERITIES",
+    "DrugVocabulary",
+    "Finding",
+    "FindingMatch",
+    "Ingredient",
+    "MatchedTerm",
+    "MedicineMatch",
+    "Product",
+    "Profile",
+    "Rule",
+    "ScreenResult",
+    "TriageReason",
+    "TriageResult",
+    "load_drug_vocabulary",
+    "load_screen_rules",
+    "load_triage_rules",
+    "match_medicine",
+    "screen",
+    "tokenize",
+    "triage",
+    "triage_effect",
+]
