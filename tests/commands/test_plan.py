@@ -81,3 +81,22 @@ def test_bad_input_exits_2_with_a_message(args, message):
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_reported_events_replan_and_explain():
+    payload = run_json("--protocol", "trust", "--start-date", "2026-12-01", "--event", "2026-12-10:sleeplessness:moderate")
+    assert [c["kind"] for c in payload["changes"]] == ["hold", "morning"]
+    assert payload["timing"] == "morning"
+    assert payload["steps"][-1]["time"] == "08:00"
+    assert payload["devices_needed"] == ["syringe-1ml", "syringe-3ml", "syringe-5ml", "syringe-10ml"]
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [("2026-12-10:insomnia", "DATE:SIDE_EFFECT:SEVERITY"), ("2026-12-10:teleport:mild", "unknown side effect"),
+     ("2026-12-10:insomnia:awful", "mild, moderate, severe"), ("2026-12-32:insomnia:mild", "not a date")],
+)
+def test_bad_events_exit_2(event, message):
+    result = runner.invoke(app, ["plan", "--protocol", "trust", "--event", event])
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -11,9 +11,18 @@ from rich.console import Console
 from rich.table import Table
 
 from ldncare.commands.common import fail, print_json
-from ldncare.core.dosing import PROTOCOL_IDS, Plan, PlanError, build_plan, plan_to_ical
+from ldncare.core.dosing import (
+    PROTOCOL_IDS,
+    Plan,
+    PlanError,
+    SideEffectEvent,
+    build_plan,
+    plan_to_ical,
+    replan,
+)
+from ldncare.core.knowledge import UnknownSideEffectError
 
-__all__ = ["parse_date", "plan", "plan_payload", "sources_payload"]
+__all__ = ["parse_date", "parse_event", "plan", "plan_payload", "sources_payload"]
 
 DISCLAIMER = "Not medical advice: the prescriber decides every dose."
 
@@ -24,6 +33,17 @@ def parse_date(text: str, option: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         fail(f"{option} {text!r} is not a date; allowed: a real calendar date as YYYY-MM-DD, e.g. 2026-12-01")
+
+
+def parse_event(text: str) -> SideEffectEvent:
+    """``DATE:SIDE_EFFECT:SEVERITY`` (e.g. ``2026-12-10:insomnia:moderate``), or exit 2."""
+    parts = text.split(":")
+    if len(parts) != 3:
+        fail(f"--event {text!r} is not DATE:SIDE_EFFECT:SEVERITY; allowed: e.g. 2026-12-10:insomnia:moderate")
+    day, effect, severity = (part.strip() for part in parts)
+    if severity not in ("mild", "moderate", "severe"):
+        fail(f"--event severity {severity!r} is unknown; allowed: mild, moderate, severe")
+    return SideEffectEvent(date=parse_date(day, "--event date"), side_effect=effect, severity=severity)
 
 
 def _num(value: Decimal) -> float | int:
@@ -60,6 +80,7 @@ def plan_payload(result: Plan) -> dict:
             for step in result.steps
         ],
         "unmeasurable_steps": [i for i, step in enumerate(result.steps) if not step.measurable],
+        "devices_needed": list(result.devices_needed),
         "morning_option": {
             "time": morning.default_time,
             "advice": morning.advice,
@@ -104,6 +125,8 @@ def plan(
     concentration_mg_per_ml: float = typer.Option(1.0, "--concentration-mg-per-ml", help="Strength of the liquid."),
     time: str = typer.Option(None, "--time", help="Time of day HH:MM (default: bedtime, 22:00)."),
     maintenance_days: int = typer.Option(None, "--maintenance-days", help="Days at the target dose (default 56)."),
+    event: list[str] = typer.Option(
+        None, "--event", help="A reported side effect DATE:SIDE_EFFECT:SEVERITY (repeatable); the plan is re-planned."),
     ics: Path = typer.Option(None, "--ics", help="Also write the plan as an iCalendar file of daily reminders."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -119,8 +142,13 @@ def plan(
         )
     except PlanError as exc:
         fail(str(exc))
-    except OverflowError:
-        fail("the plan runs past the last date a calendar can hold; allowed: an earlier --start-date")
+    changes = ()
+    if event:
+        try:
+            replanned = replan(result, [parse_event(text) for text in event])
+        except UnknownSideEffectError as exc:
+            fail(str(exc))
+        result, changes = replanned.plan, replanned.changes
     if ics is not None:
         try:
             ics.write_bytes(plan_to_ical(result))
@@ -130,8 +158,16 @@ def plan(
         payload = plan_payload(result)
         if ics is not None:
             payload["ics"] = str(ics)
+        if event:
+            payload["changes"] = [
+                {"date": c.date.isoformat(), "side_effect": c.side_effect, "severity": c.severity, "kind": c.kind,
+                 "rule": c.rule, "explanation": c.explanation, "sources": sources_payload(c.sources)}
+                for c in changes
+            ]
         print_json(payload)
     else:
         _print_plan(result)
+        for change in changes:
+            typer.echo(f"Change ({change.kind}): {change.explanation}")
         if ics is not None:
             typer.echo(f"Calendar written to {ics}")

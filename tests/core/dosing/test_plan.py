@@ -142,3 +142,20 @@ def test_pediatric_dose_never_exceeds_0_1_mg_per_kg_or_4_5_mg(weight):
     assert dose <= Decimal("0.1") * weight
     assert dose <= Decimal("4.5")
     assert Decimal("0.1") * weight - dose < Decimal("0.1") or dose == Decimal("4.5")
+
+
+def test_unmeasurable_plans_suggest_strengths_where_every_step_is_measurable():
+    plan = build_plan("custom", start_date=START, start_mg=0.25, step_mg=0.25, interval_days=3, target_mg=1.5)
+    assert any("0.5 mg/mL, 2.5 mg/mL, 5 mg/mL" in note for note in plan.notes)
+    fixed = build_plan("custom", start_date=START, start_mg=0.25, step_mg=0.25, interval_days=3, target_mg=1.5,
+                       concentration_mg_per_ml=0.5)
+    assert fixed.unmeasurable_steps == ()
+
+
+def test_devices_needed_lists_each_syringe_once_in_order_of_use():
+    assert build_plan("gentle", start_date=START).devices_needed == ("syringe-1ml", "syringe-3ml", "syringe-10ml", "syringe-5ml")
+
+
+def test_a_start_date_at_the_end_of_the_calendar_is_refused():
+    with pytest.raises(PlanError, match="earlier start date"):
+        build_plan("trust", start_date=dt.date(9999, 12, 1))

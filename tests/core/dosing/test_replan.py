@@ -42,6 +42,7 @@ def test_moderate_side_effect_holds_the_next_increase_until_five_days_after():
     assert steps[1].end_date == dt.date(2026, 12, 15)
     assert [c.kind for c in result.changes] == ["hold"]
     assert "moves from 2026-12-15 to 2026-12-16" in result.changes[0].explanation
+    assert "5 more days" in result.changes[0].explanation
     assert result.changes[0].sources
 
 
@@ -122,3 +123,10 @@ def test_replanned_plans_stay_contiguous_and_within_target_and_maximum(protocol,
     for before, after in zip(new.steps, new.steps[1:], strict=False):
         assert after.start_date == before.end_date + dt.timedelta(days=1)
     assert len(result.changes) >= len(reported)
+
+
+def test_a_single_step_pediatric_plan_steps_back_and_climbs_to_its_dose():
+    plan = build_plan("pediatric", start_date=START, weight_kg=30)
+    result = replan(plan, [event(4, "nausea", "severe")])
+    assert [(str(s.dose_mg), s.days) for s in result.plan.steps] == [("3", 5), ("1.5", 28), ("3", 56)]
+    assert "no steps" in result.changes[0].explanation

@@ -37,11 +37,13 @@ from ldncare.core.dosing.protocols import (
 from ldncare.core.knowledge.records import Record, Source
 
 __all__ = [
+    "CANDIDATE_CONCENTRATIONS_MG_PER_ML",
     "DosingStep",
     "Plan",
     "PlanError",
     "build_plan",
     "layout_steps",
+    "measurable_concentrations",
     "to_decimal",
 ]
 
@@ -52,6 +54,7 @@ MIN_WEIGHT_KG = Decimal("2")
 MAX_WEIGHT_KG = Decimal("150")
 MAX_INTERVAL_DAYS = 90
 MIN_STEP_MG = Decimal("0.05")
+CANDIDATE_CONCENTRATIONS_MG_PER_ML = tuple(Decimal(c) for c in ("0.5", "1", "2", "2.5", "5"))
 
 
 class PlanError(ValueError):
@@ -103,6 +106,11 @@ class Plan(Record):
     def unmeasurable_steps(self) -> tuple[DosingStep, ...]:
         """Steps whose volume no syringe can measure exactly (choose another concentration)."""
         return tuple(step for step in self.steps if not step.measurable)
+
+    @property
+    def devices_needed(self) -> tuple[str, ...]:
+        """The distinct syringes (ids) the pharmacy dispenses for this plan, in order of first use."""
+        return tuple(dict.fromkeys(step.device for step in self.steps if step.device))
 
     @property
     def end_date(self) -> dt.date:
@@ -157,6 +165,18 @@ def layout_steps(
         )
         day += dt.timedelta(days=days)
     return steps
+
+
+def measurable_concentrations(doses_mg: Sequence[Decimal], devices: Sequence[MeasuringDevice] | None = None,
+                              candidates: Sequence[Decimal] = CANDIDATE_CONCENTRATIONS_MG_PER_ML) -> tuple[Decimal, ...]:
+    """The candidate liquid strengths at which every dose lands on a line of some listed syringe.
+
+    >>> measurable_concentrations([Decimal("0.25"), Decimal("1.25"), Decimal("4.5")])
+    (Decimal('0.5'), Decimal('2.5'), Decimal('5'))
+    """
+    devices = load_devices() if devices is None else devices
+    return tuple(c for c in candidates
+                 if all(pick_device(to_fraction(d) / to_fraction(c), devices) is not None for d in doses_mg))
 
 
 def _ladder(start: Decimal, step: Decimal, target: Decimal) -> list[Decimal]:
@@ -286,13 +306,20 @@ def build_plan(
             f"at {target} mg → {_normal(dose)} mg once daily. A weight-based dose for a child must be entered by the prescriber."
         )
     rungs = [(d, interval, clock) for d in doses[:-1]] + [(doses[-1], maintenance, clock)]
-    steps = layout_steps(start_date, rungs, concentration, devices)
+    try:
+        steps = layout_steps(start_date, rungs, concentration, devices)
+    except OverflowError:
+        raise PlanError(f"a plan from {start_date} runs past the last date a calendar holds; allowed: an earlier start date") from None
     for step in steps:
         if not step.measurable:
             notes.append(
                 f"{step.dose_mg} mg from {step.start_date} is {step.volume_ml} mL at {concentration} mg/mL, which "
                 "no listed syringe measures exactly: choose another concentration or ask the pharmacist."
             )
+    if any(not step.measurable for step in steps):
+        fits = measurable_concentrations(doses, devices)
+        notes.append("Every step is measurable at " + (", ".join(f"{c} mg/mL" for c in fits) if fits else
+                                                       "none of the usual strengths (0.5, 1, 2, 2.5, 5 mg/mL)") + ".")
     return Plan(
         protocol=record.id,
         protocol_name=record.name,
@@ -300,7 +327,7 @@ def build_plan(
         target_mg=target,
         max_mg=maximum,
         concentration_mg_per_ml=concentration,
-        interval_days=interval if len(doses) > 1 or record.kind != "weight_based" else None,
+        interval_days=interval,
         ladder_mg=tuple(Decimal(d) for d in doses),
         maintenance_days=maintenance,
         weight_kg=weight,

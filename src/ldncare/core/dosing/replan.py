@@ -229,9 +229,11 @@ def _step_back(plan: Plan, steps: list[dict], index: int, event: SideEffectEvent
         day += dt.timedelta(days=days)
     why = (f"it has lasted at least {int(get_rule('persistent-days').value)} days at this dose" if persists
            else "it is severe")
+    basis = (f"the original {base_interval}-day interval" if plan.interval_days else
+             f"{base_interval} days, the 'no more often than every 2 weeks' of the gentle protocol, as this plan had no steps")
     climb = (f"then back up through {', '.join(f'{d} mg' for d in above)}, each held {interval} days "
-             f"(twice the original {base_interval}-day interval; the doubling is an ldncare assumption — the source says "
-             "only 'gradually')" if above else "and stays there")
+             f"(twice {basis}; the doubling is an ldncare assumption — the source says only 'gradually')"
+             if above else "and stays there")
     return kept, PlanChange(**base, kind="step_back", rule="step-back",
                             sources=_rule_sources("step-back", "retitrate-interval-factor") + tuple(effect.sources),
                             explanation=(
@@ -261,8 +263,8 @@ def _hold(steps: list[dict], index: int, event: SideEffectEvent, effect: SideEff
     _shift(steps, up, delay)
     return PlanChange(**base, kind="hold", rule="hold-after-settling", sources=sources, explanation=(
         f"Moderate {effect.name.lower()} on {event.date} at {current} mg: hold this dose. The increase to "
-        f"{steps[up]['dose']} mg moves from {planned} to {earliest}, {settle} days after the last day with a moderate "
-        f"side effect (wait until it settles, then a few more days); every later step moves {delay} day"
+        f"{steps[up]['dose']} mg moves from {planned} to {earliest}: the side effect has to settle first (at the "
+        f"earliest on {event.date + _ONE_DAY}), then {settle} more days pass; every later step moves {delay} day"
         f"{'s' if delay != 1 else ''} later."))
 
 
