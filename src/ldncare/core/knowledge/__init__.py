@@ -11,6 +11,7 @@ fails the tests. Everything else in ldncare reads medical facts from here.
 """
 
 from ldncare.core.knowledge.about import AboutEntry, get_about_entry, load_about
+from ldncare.core.knowledge.claims import VERDICTS, Claim, count_verdicts, get_claim, load_claims
 from ldncare.core.knowledge.condition_evidence import (
     CERTAINTY_LEVELS,
     CertaintyReason,
@@ -53,6 +54,7 @@ __all__ = [
     "AboutEntry",
     "CERTAINTY_LEVELS",
     "CertaintyReason",
+    "Claim",
     "Condition",
     "ConditionEvidence",
     "FoodPeptide",
@@ -67,10 +69,14 @@ __all__ = [
     "UnknownConditionError",
     "UnknownConditionEvidenceError",
     "UnknownSideEffectError",
+    "VERDICTS",
+    "count_verdicts",
     "get_about_entry",
+    "get_claim",
     "get_condition_evidence",
     "get_peptide",
     "load_about",
+    "load_claims",
     "load_condition_evidence",
     "load_conditions",
     "load_peptide_notice",
