@@ -5,7 +5,12 @@ endorphin-rebound *hypothesis* (labelled as such), formulations, regimens as dos
 tables, population runs and SBML export. Every parameter carries its provenance.
 """
 
-from ldncare.core.pharmacology.engine import DAILY_METRICS, SCENARIOS, EngineOutput, simulate_subjects
+from ldncare.core.pharmacology.engine import (
+    DAILY_METRICS,
+    SCENARIOS,
+    EngineOutput,
+    simulate_subjects,
+)
 from ldncare.core.pharmacology.parameters import (
     ModelParameter,
     ModelParameters,
@@ -15,7 +20,12 @@ from ldncare.core.pharmacology.parameters import (
     parameter_table,
 )
 from ldncare.core.pharmacology.regimen import DoseEvent, Regimen, daily_at, parse_clock, titrate
-from ldncare.core.pharmacology.subjects import HEPATIC_LEVELS, Subjects, sample_subjects, typical_subjects
+from ldncare.core.pharmacology.subjects import (
+    HEPATIC_LEVELS,
+    Subjects,
+    sample_subjects,
+    typical_subjects,
+)
 
 __all__ = [
     "DAILY_METRICS",

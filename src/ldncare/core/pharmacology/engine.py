@@ -148,17 +148,18 @@ def expm_batched(a: np.ndarray) -> np.ndarray:
     True
     """
     a = np.asarray(a, dtype=float)
-    norm = float(np.abs(a).sum(axis=-1).max()) if a.size else 0.0
-    squarings = max(0, int(np.ceil(np.log2(norm / 0.25)))) if norm > 0.25 else 0
-    scaled = a / 2.0**squarings
+    # per-matrix scaling, so that each result does not depend on the rest of the stack
+    norm = np.abs(a).sum(axis=-1).max(axis=-1)
+    squarings = np.where(norm > 0.25, np.ceil(np.log2(np.maximum(norm, 0.25) / 0.25)), 0.0).astype(int)
+    scaled = a / (2.0 ** squarings)[..., None, None]
     eye = np.broadcast_to(np.eye(a.shape[-1]), a.shape)
     result = eye.copy()
     term = eye.copy()
     for k in range(1, 19):
         term = term @ scaled / k
         result = result + term
-    for _ in range(squarings):
-        result = result @ result
+    for i in range(int(squarings.max(initial=0))):
+        result = np.where((squarings > i)[..., None, None], result @ result, result)
     return result
 
 
@@ -287,10 +288,10 @@ def simulate_subjects(regimen: Regimen, subjects: Subjects, scenario: str = "fas
                 np.add(z, c.lr * r, out=z)
             for i, ratio in enumerate(ratios):
                 ezr = np.exp(z / -ratio)
-                st.other[i] = 1.0 - ezr[0] * c.exp_koff_h * (1.0 - st.other[i]) - koff * (c.w_nodes @ ezr[1:])
+                st.other[i] = 1.0 - ezr[0] * c.exp_koff_h * (1.0 - st.other[i]) - koff * _dot(c.w_nodes, ezr[1:])
             np.negative(z, out=z)
             np.exp(z, out=z)
-            st.b = 1.0 - z[0] * c.exp_koff_h * (1.0 - st.b) - koff * (c.w_nodes @ z[1:])
+            st.b = 1.0 - z[0] * c.exp_koff_h * (1.0 - st.b) - koff * _dot(c.w_nodes, z[1:])
         else:
             st.ce = P[5, 0] * st.g + P[5, 1] * st.ac + P[5, 2] * st.am + P[5, 5] * st.ce
             if r:
@@ -363,6 +364,14 @@ def simulate_subjects(regimen: Regimen, subjects: Subjects, scenario: str = "fas
             advance(main, rate[step], dt_h)
 
     return EngineOutput(t_h=t, series=series, daily=daily)
+
+
+def _dot(weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Σ_k w_k rows_k, element by element (same rounding for any number of subjects)."""
+    total = weights[0] * rows[0]
+    for w, row in zip(weights[1:], rows[1:], strict=True):
+        total += w * row
+    return total
 
 
 class _State:
