@@ -167,6 +167,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "ldncare.web.accounts",
+    "ldncare.web.access",
+    "ldncare.web.record",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -15,8 +20,48 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
 
 
+class Practice(models.Model):
+    """A clinic or surgery; clinicians belong to one (set by an administrator)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    city = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pharmacy(models.Model):
+    """A (compounding) pharmacy; pharmacists belong to one, patients choose one."""
+
+    name = models.CharField(max_length=200, unique=True)
+    city = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "pharmacies"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})" if self.city else self.name
+
+
 class User(AbstractUser):
     """A person who signs in: patient, clinician, pharmacist or administrator."""
+
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False,
+        help_text="The id used in addresses, never the sequential primary key.",
+    )
+    practice = models.ForeignKey(
+        Practice, null=True, blank=True, on_delete=models.PROTECT, related_name="clinicians",
+        help_text="Clinicians only: the practice they work for.",
+    )
+    pharmacy = models.ForeignKey(
+        Pharmacy, null=True, blank=True, on_delete=models.PROTECT, related_name="pharmacists",
+        help_text="Pharmacists only: the pharmacy they work for.",
+    )
 
     role = models.CharField(
         max_length=16,
@@ -30,6 +75,14 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(role__in=[choice.value for choice in Role]),
                 name="accounts_user_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(practice__isnull=True) | models.Q(role=Role.CLINICIAN),
+                name="accounts_user_practice_only_for_clinicians",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pharmacy__isnull=True) | models.Q(role=Role.PHARMACIST),
+                name="accounts_user_pharmacy_only_for_pharmacists",
             ),
         ]
 
@@ -47,3 +100,54 @@ class User(AbstractUser):
     @property
     def is_pharmacist(self) -> bool:
         return self.role == Role.PHARMACIST
+
+
+def hash_token(raw: str) -> str:
+    """The SHA-256 of an API token: only the hash is stored."""
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for an API client (e.g. a phone app). Only its SHA-256 is stored."""
+
+    PREFIX = "ldn_"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'my phone'.")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    @classmethod
+    def issue(cls, *, user, name: str) -> tuple[ApiToken, str]:
+        """Create a token; return it with the raw value, which is shown once and never stored."""
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, token_sha256=hash_token(raw)), raw
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to a write sent with an ``Idempotency-Key`` (per user and key).
+
+    A retry with the same key and payload gets the same answer and changes nothing; the
+    same key with another payload is refused (422).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="accounts_idempotency_user_key")]
+
+    def __str__(self) -> str:
+        return f"idempotency key {self.key} of {self.user_id}"

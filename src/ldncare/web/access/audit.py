@@ -1,0 +1,43 @@
+"""Write audit rows: ids and outcomes only, never health values."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+
+from ldncare.web.access.models import AuditEvent
+
+__all__ = ["audit", "client_ip"]
+
+
+def client_ip(request) -> str | None:
+    """The caller's address: ``REMOTE_ADDR``, or the first ``X-Forwarded-For`` hop behind a trusted proxy."""
+    candidate = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            candidate = forwarded.split(",")[0].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+def audit(request, *, subject, object_type: str, object_id: str = "", action: str, outcome: str,
+          channel: str = "web") -> AuditEvent:
+    """Append one audit row for an access by ``request.user`` to ``subject``'s record."""
+    user = getattr(request, "user", None)
+    authenticated = user is not None and user.is_authenticated
+    return AuditEvent.objects.create(
+        actor_id=user.pk if authenticated else None,
+        actor_username=user.get_username() if authenticated else "",
+        actor_role=getattr(user, "role", "") if authenticated else "",
+        subject_id=getattr(subject, "pk", None),
+        object_type=object_type[:40],
+        object_id=str(object_id)[:64],
+        action=action,
+        outcome=outcome,
+        ip_address=client_ip(request),
+        channel=channel,
+    )

@@ -1,0 +1,34 @@
+"""How API callers prove who they are: a bearer token (hashed at rest) or the browser session.
+
+The session path checks CSRF on state-changing requests (django-ninja's ``SessionAuth``);
+the token path needs none (no ambient credentials).
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from ninja.security import HttpBearer, django_auth
+
+from ldncare.web.accounts.models import ApiToken, hash_token
+
+__all__ = ["API_AUTH", "TokenAuth"]
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        if not token or len(token) > 200:
+            return None
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(token_sha256=hash_token(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        request.api_token = found
+        return found.user
+
+
+API_AUTH = [TokenAuth(), django_auth]

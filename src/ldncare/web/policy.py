@@ -1,0 +1,175 @@
+"""The one access policy: every view and API operation asks here before touching health data.
+
+The rules (security research §2.9; the issue's consent model):
+
+* a **patient** owns their record: profile, plans, diary, analysis, audit trail;
+* a **clinician** sees the record of a patient who has an *active* clinician grant to them,
+  and may write plans for that patient; never the diary's writes;
+* a **pharmacist** sees only the plans (prescriptions) sent to their pharmacy by a patient
+  who has chosen that pharmacy; never the diary, profile or analysis;
+* an **admin** administers accounts, not health data: no record access at all;
+* anyone else (anonymous, other patients) sees nothing.
+
+Grants are read from the database on every call, so a revocation takes effect on the next
+request. Callers turn "not visible" into a 404 (:func:`get_patient_or_404` and friends do it
+and write the denied audit row), so that the existence of a record never leaks.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from ldncare.web.access.audit import audit
+from ldncare.web.access.models import AuditEvent, Grant
+from ldncare.web.accounts.models import Role
+from ldncare.web.record.models import CheckIn, Plan, Profile
+
+__all__ = [
+    "RECORD_PARTS",
+    "can_read",
+    "can_write",
+    "checkins_visible_to",
+    "get_checkin_or_404",
+    "get_patient_or_404",
+    "patients_visible_to",
+    "plans_visible_to",
+    "require",
+]
+
+# The parts of a record and who may do what with them, for a user who can see the patient.
+RECORD_PARTS = ("profile", "plan", "diary", "analysis", "audit", "grants", "export")
+
+
+def _role(user) -> str | None:
+    return getattr(user, "role", None) if user is not None and user.is_authenticated else None
+
+
+def _active_clinician_grant(clinician, patient_ref: str):
+    """Active grants from the outer row's patient (``patient_ref`` names it) to ``clinician``."""
+    return Grant.objects.active().filter(kind=Grant.Kind.CLINICIAN, clinician=clinician, patient=OuterRef(patient_ref))
+
+
+def patients_visible_to(user) -> QuerySet:
+    """The patients whose record ``user`` may open (as a whole or in part)."""
+    User = get_user_model()
+    patients = User.objects.filter(role=Role.PATIENT, is_active=True)
+    role = _role(user)
+    if role == Role.PATIENT:
+        return patients.filter(pk=user.pk)
+    if role == Role.CLINICIAN:
+        return patients.filter(Exists(_active_clinician_grant(user, "pk")))
+    if role == Role.PHARMACIST and user.pharmacy_id:
+        return patients.filter(pk__in=plans_visible_to(user).values("patient"))
+    return patients.none()
+
+
+def can_read(user, patient, part: str) -> bool:
+    """May ``user`` read ``part`` (one of :data:`RECORD_PARTS`) of ``patient``'s record?"""
+    if part not in RECORD_PARTS:
+        raise ValueError(f"unknown record part {part!r}; allowed: {', '.join(RECORD_PARTS)}")
+    role = _role(user)
+    if role == Role.PATIENT:
+        return user.pk == patient.pk
+    if role == Role.CLINICIAN:
+        if part in {"audit", "grants", "export"}:
+            return False
+        return Grant.objects.active().filter(kind=Grant.Kind.CLINICIAN, clinician=user, patient=patient).exists()
+    if role == Role.PHARMACIST:
+        return part == "plan" and plans_visible_to(user).filter(patient=patient).exists()
+    return False
+
+
+def can_write(user, patient, part: str) -> bool:
+    """May ``user`` change ``part`` of ``patient``'s record?
+
+    Patients write their own profile, diary, grants and (marked as theirs) plans;
+    clinicians with an active grant write plans. Nobody else writes health data.
+    """
+    role = _role(user)
+    if role == Role.PATIENT:
+        return user.pk == patient.pk and part in {"profile", "plan", "diary", "grants"}
+    if role == Role.CLINICIAN:
+        return part == "plan" and can_read(user, patient, "plan")
+    return False
+
+
+def plans_visible_to(user) -> QuerySet:
+    """Plans ``user`` may read. Pharmacists: only those sent to their pharmacy, with consent."""
+    role = _role(user)
+    plans = Plan.objects.select_related("patient", "author", "sent_to_pharmacy")
+    if role == Role.PATIENT:
+        return plans.filter(patient=user)
+    if role == Role.CLINICIAN:
+        return plans.filter(Exists(_active_clinician_grant(user, "patient")))
+    if role == Role.PHARMACIST and user.pharmacy_id:
+        chosen = Grant.objects.active().filter(
+            kind=Grant.Kind.PHARMACY, pharmacy_id=user.pharmacy_id, patient=OuterRef("patient")
+        )
+        return plans.filter(sent_to_pharmacy_id=user.pharmacy_id).filter(Exists(chosen))
+    return plans.none()
+
+
+def checkins_visible_to(user) -> QuerySet:
+    """Diary days ``user`` may read: the patient's own, or a consenting patient's for a clinician."""
+    role = _role(user)
+    checkins = CheckIn.objects.prefetch_related("side_effects")
+    if role == Role.PATIENT:
+        return checkins.filter(patient=user)
+    if role == Role.CLINICIAN:
+        return checkins.filter(Exists(_active_clinician_grant(user, "patient")))
+    return checkins.none()
+
+
+def require(request, *, allowed: bool, patient, object_type: str, object_id: str = "", action: str = "read",
+            channel: str = "web") -> None:
+    """Audit the attempt and raise 404 when it is not allowed (never revealing the object)."""
+    audit(
+        request, subject=patient, object_type=object_type, object_id=object_id, action=action,
+        outcome=AuditEvent.Outcome.ALLOWED if allowed else AuditEvent.Outcome.DENIED, channel=channel,
+    )
+    if not allowed:
+        raise Http404("Not found")
+
+
+def get_patient_or_404(request, public_id, *, part: str, action: str = "read", channel: str = "web"):
+    """The patient ``public_id`` if the requester may ``action`` their ``part``; else 404 (audited)."""
+    User = get_user_model()
+    user = request.user
+    patient = User.objects.filter(public_id=public_id, role=Role.PATIENT, is_active=True).first()
+    if patient is None:
+        audit(request, subject=None, object_type=part, object_id=str(public_id), action=action,
+              outcome=AuditEvent.Outcome.DENIED, channel=channel)
+        raise Http404("Not found")
+    if action in {"read", "export"}:
+        require(request, allowed=can_read(user, patient, part), patient=patient, object_type=part,
+                object_id=str(public_id), action=action, channel=channel)
+        return patient
+    if can_write(user, patient, part):
+        require(request, allowed=True, patient=patient, object_type=part, object_id=str(public_id),
+                action=action, channel=channel)
+        return patient
+    # Not allowed to write: 403 if the caller may at least see this part (its existence is
+    # no secret to them), else 404. Both are audited as denied.
+    visible = can_read(user, patient, part) or can_read(user, patient, "diary")
+    audit(request, subject=patient, object_type=part, object_id=str(public_id), action=action,
+          outcome=AuditEvent.Outcome.DENIED, channel=channel)
+    if visible:
+        raise PermissionDenied("You may read this record but not change it.")
+    raise Http404("Not found")
+
+
+def get_checkin_or_404(request, patient, checkin_uuid, *, action: str = "read", channel: str = "web") -> CheckIn:
+    """One diary day of ``patient`` (already authorised) or 404 (audited)."""
+    checkin = checkins_visible_to(request.user).filter(patient=patient, uuid=checkin_uuid).first()
+    require(request, allowed=checkin is not None, patient=patient, object_type="checkin",
+            object_id=str(checkin_uuid), action=action, channel=channel)
+    return checkin
+
+
+def profile_of(patient) -> Profile:
+    """The patient's profile, created empty on first use."""
+    profile, _ = Profile.objects.get_or_create(patient=patient)
+    return profile

@@ -1,0 +1,232 @@
+"""The record in the JSON API: patients, diary entries (CRUD, idempotent), plan, prescriptions.
+
+Every operation resolves the patient through :mod:`ldncare.web.policy` (404 for what the
+caller may not see, 403 for a visible record they may not change) and is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_module
+from decimal import Decimal
+from typing import Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+from pydantic import ConfigDict
+
+from ldncare.web import policy
+from ldncare.web.idempotency import run_idempotent
+from ldncare.web.record import services
+from ldncare.web.record.models import CheckIn
+from ldncare.web.record.services import CheckInData, DuplicateDayError
+
+router = Router(tags=["record"])
+
+CHANNEL = "api"
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[dict] = []
+
+
+class PatientOut(Schema):
+    id: uuid_module.UUID
+    username: str
+    name: str
+
+
+class SideEffectIO(Schema):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(..., max_length=40, description="Side-effect id from the knowledge data, e.g. 'vivid_dreams'.")
+    severity: Literal["mild", "moderate", "severe"]
+
+
+class CheckInIn(Schema):
+    """One diary day. The patient is taken from the address, never from the body."""
+
+    model_config = ConfigDict(extra="forbid")
+    date: dt.date
+    ldn_dose_mg: Decimal | None = Field(None, ge=0, le=50, max_digits=5, decimal_places=2)
+    dose_time: dt.time | None = None
+    pain_score: int | None = Field(None, ge=0, le=10)
+    fatigue_score: int | None = Field(None, ge=0, le=10)
+    sleep_quality_score: int | None = Field(None, ge=0, le=10)
+    mood_score: int | None = Field(None, ge=0, le=10)
+    pgic_score: int | None = Field(None, ge=1, le=7)
+    notes: str = Field("", max_length=2000)
+    side_effects: list[SideEffectIO] = Field(default_factory=list, max_length=30)
+
+
+class CheckInCreate(CheckInIn):
+    id: uuid_module.UUID | None = Field(None, description="Client-generated UUID (offline sync); made up if absent.")
+
+
+class CheckInOut(Schema):
+    id: uuid_module.UUID
+    date: dt.date
+    ldn_dose_mg: Decimal | None
+    dose_time: dt.time | None
+    pain_score: int | None
+    fatigue_score: int | None
+    sleep_quality_score: int | None
+    mood_score: int | None
+    pgic_score: int | None
+    notes: str
+    side_effects: list[SideEffectIO]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class PlanStepOut(Schema):
+    start_date: str
+    end_date: str | None = None
+    dose_mg: float
+    time: str | None = None
+    volume_ml: float | None = None
+    device: str | None = None
+
+
+class PlanOut(Schema):
+    id: uuid_module.UUID
+    source: str
+    entered_by_patient: bool
+    target_dose_mg: Decimal
+    protocol: str
+    steps: list[PlanStepOut]
+    notes: str
+    sent_to_pharmacy: str | None
+    created_at: dt.datetime
+
+
+def checkin_out(c: CheckIn) -> dict:
+    return {
+        "id": c.uuid, "date": c.date, "ldn_dose_mg": c.ldn_dose_mg, "dose_time": c.dose_time,
+        "pain_score": c.pain_score, "fatigue_score": c.fatigue_score, "sleep_quality_score": c.sleep_quality_score,
+        "mood_score": c.mood_score, "pgic_score": c.pgic_score, "notes": c.notes,
+        "side_effects": [{"id": s.side_effect_id, "severity": s.severity} for s in c.side_effects.all()],
+        "created_at": c.created_at, "updated_at": c.updated_at,
+    }
+
+
+def checkin_json(c: CheckIn) -> dict:
+    """The output as JSON-ready values (stored for idempotent replays)."""
+    return CheckInOut(**checkin_out(c)).model_dump(mode="json")
+
+
+def plan_out(plan) -> dict:
+    return {
+        "id": plan.uuid, "source": plan.source, "entered_by_patient": plan.source == "patient",
+        "target_dose_mg": plan.target_dose_mg, "protocol": plan.protocol, "steps": plan.steps, "notes": plan.notes,
+        "sent_to_pharmacy": str(plan.sent_to_pharmacy) if plan.sent_to_pharmacy else None,
+        "created_at": plan.created_at,
+    }
+
+
+def _data(payload: CheckInIn) -> CheckInData:
+    return CheckInData(
+        date=payload.date, ldn_dose_mg=payload.ldn_dose_mg, dose_time=payload.dose_time,
+        pain_score=payload.pain_score, fatigue_score=payload.fatigue_score,
+        sleep_quality_score=payload.sleep_quality_score, mood_score=payload.mood_score,
+        pgic_score=payload.pgic_score, notes=payload.notes,
+        side_effects=tuple((s.id, s.severity) for s in payload.side_effects),
+    )
+
+
+def _invalid(exc: DjangoValidationError) -> tuple[int, dict]:
+    errors = []
+    for field, messages in exc.message_dict.items() if hasattr(exc, "error_dict") else [("body", exc.messages)]:
+        errors.extend({"loc": ["body", field], "msg": m, "type": "value_error"} for m in messages)
+    return 422, {"detail": "Invalid input", "errors": errors}
+
+
+def _conflict(exc: Exception) -> tuple[int, dict]:
+    return 409, {"detail": str(exc), "errors": [{"loc": ["body", "date"], "msg": str(exc), "type": "conflict"}]}
+
+
+@router.get("/patients", response=list[PatientOut], summary="Patients whose record I may open")
+def patients_list(request):
+    return [
+        {"id": p.public_id, "username": p.username, "name": p.get_full_name()}
+        for p in policy.patients_visible_to(request.user).order_by("username")
+    ]
+
+
+@router.get("/patients/{patient_id}/diary", response=list[CheckInOut], summary="Diary days, newest first")
+def diary_list(request, patient_id: uuid_module.UUID, date_from: dt.date | None = None, date_to: dt.date | None = None):
+    patient = policy.get_patient_or_404(request, patient_id, part="diary", channel=CHANNEL)
+    days = policy.checkins_visible_to(request.user).filter(patient=patient)
+    if date_from:
+        days = days.filter(date__gte=date_from)
+    if date_to:
+        days = days.filter(date__lte=date_to)
+    return [checkin_out(c) for c in days[:1000]]
+
+
+@router.post("/patients/{patient_id}/diary", response={201: CheckInOut, 409: ErrorOut, 422: ErrorOut},
+             summary="Add a diary day (send Idempotency-Key to retry safely)")
+def diary_create(request, patient_id: uuid_module.UUID, payload: CheckInCreate):
+    patient = policy.get_patient_or_404(request, patient_id, part="diary", action="create", channel=CHANNEL)
+
+    def operation():
+        if payload.id is not None and CheckIn.objects.filter(uuid=payload.id).exists():
+            return _conflict(Exception("an entry with this id already exists"))
+        try:
+            checkin = services.checkin_save(request=request, patient=patient, data=_data(payload),
+                                            checkin_uuid=payload.id or uuid_module.uuid4(), channel=CHANNEL)
+        except DjangoValidationError as exc:
+            return _invalid(exc)
+        except DuplicateDayError as exc:
+            return _conflict(exc)
+        return 201, checkin_json(checkin)
+
+    return Status(*run_idempotent(request, operation))
+
+
+@router.get("/patients/{patient_id}/diary/{entry_id}", response=CheckInOut, summary="One diary day")
+def diary_read(request, patient_id: uuid_module.UUID, entry_id: uuid_module.UUID):
+    patient = policy.get_patient_or_404(request, patient_id, part="diary", channel=CHANNEL)
+    return checkin_out(policy.get_checkin_or_404(request, patient, entry_id, channel=CHANNEL))
+
+
+@router.put("/patients/{patient_id}/diary/{entry_id}", response={200: CheckInOut, 409: ErrorOut, 422: ErrorOut},
+            summary="Replace a diary day (Idempotency-Key accepted)")
+def diary_update(request, patient_id: uuid_module.UUID, entry_id: uuid_module.UUID, payload: CheckInIn):
+    patient = policy.get_patient_or_404(request, patient_id, part="diary", action="update", channel=CHANNEL)
+    checkin = policy.get_checkin_or_404(request, patient, entry_id, action="update", channel=CHANNEL)
+
+    def operation():
+        try:
+            saved = services.checkin_save(request=request, patient=patient, data=_data(payload), checkin=checkin,
+                                          channel=CHANNEL)
+        except DjangoValidationError as exc:
+            return _invalid(exc)
+        except DuplicateDayError as exc:
+            return _conflict(exc)
+        return 200, checkin_json(saved)
+
+    return Status(*run_idempotent(request, operation))
+
+
+@router.delete("/patients/{patient_id}/diary/{entry_id}", response={204: None}, summary="Delete a diary day")
+def diary_delete(request, patient_id: uuid_module.UUID, entry_id: uuid_module.UUID):
+    patient = policy.get_patient_or_404(request, patient_id, part="diary", action="delete", channel=CHANNEL)
+    checkin = policy.get_checkin_or_404(request, patient, entry_id, action="delete", channel=CHANNEL)
+    services.checkin_delete(request=request, patient=patient, checkin=checkin, channel=CHANNEL)
+    return Status(204, None)
+
+
+@router.get("/patients/{patient_id}/plan", response=PlanOut, summary="The current plan")
+def plan_read(request, patient_id: uuid_module.UUID):
+    patient = policy.get_patient_or_404(request, patient_id, part="plan", channel=CHANNEL)
+    plan = policy.plans_visible_to(request.user).filter(patient=patient, is_current=True).first()
+    policy.require(request, allowed=plan is not None, patient=patient, object_type="plan",
+                   object_id=str(plan.uuid) if plan else "", channel=CHANNEL)
+    return plan_out(plan)
+
+
+@router.get("/prescriptions", response=list[PlanOut], summary="Pharmacists: current plans sent to my pharmacy")
+def prescriptions_list(request):
+    return [plan_out(p) for p in policy.plans_visible_to(request.user).filter(is_current=True, sent_to_pharmacy__isnull=False)]

@@ -1,0 +1,54 @@
+"""Server-rendered SVG charts of the diary (matplotlib, no JavaScript)."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+
+OUTCOMES = (
+    ("pain_score", "Pain", "#a4161a"),
+    ("fatigue_score", "Fatigue", "#8a4b00"),
+    ("sleep_quality_score", "Sleep quality", "#0b5cad"),
+    ("mood_score", "Mood", "#1d6b35"),
+)
+
+
+def progress_svg(checkins, *, title: str = "Outcomes, dose and side effects") -> str:
+    """Outcome scores over time, the dose as a step line, and side-effect days marked."""
+    checkins = sorted(checkins, key=lambda c: c.date)
+    fig, (ax, ax_dose) = plt.subplots(
+        2, 1, figsize=(7.5, 5.0), sharex=True, gridspec_kw={"height_ratios": [3, 1.2]}, constrained_layout=True
+    )
+    dates = [c.date for c in checkins]
+    for field, label, colour in OUTCOMES:
+        points = [(c.date, getattr(c, field)) for c in checkins if getattr(c, field) is not None]
+        if points:
+            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=3, label=label, color=colour)
+    effect_days = [c.date for c in checkins if c.side_effects.all()]
+    if effect_days:
+        ax.scatter(effect_days, [10.4] * len(effect_days), marker="v", color="#4a5360", label="Side effect reported",
+                   zorder=3)
+    ax.set_ylim(-0.3, 10.8)
+    ax.set_ylabel("Score (0–10)")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    if checkins:
+        ax.legend(loc="upper left", fontsize=8, ncols=3)
+    doses = [float(c.ldn_dose_mg) if c.ldn_dose_mg is not None else 0.0 for c in checkins]
+    if dates:
+        ax_dose.step(dates, doses, where="post", color="#1b1f24")
+        ax_dose.fill_between(dates, doses, step="post", alpha=0.15, color="#1b1f24")
+    ax_dose.set_ylabel("LDN (mg)")
+    ax_dose.set_ylim(bottom=0)
+    ax_dose.grid(alpha=0.3)
+    ax_dose.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    fig.autofmt_xdate()
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg")
+    plt.close(fig)
+    return buffer.getvalue()

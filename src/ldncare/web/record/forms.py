@@ -1,0 +1,182 @@
+"""Forms of the patient's pages. Values are validated here and again by the models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from ldncare.web.record.models import MAX_LDN_DOSE_MG, Profile, SideEffectReport
+from ldncare.web.record.services import CheckInData
+from ldncare.web.record.vocab import conditions, side_effects
+
+SCORES = (
+    ("pain_score", "Pain", "0 = no pain, 10 = worst imaginable"),
+    ("fatigue_score", "Fatigue", "0 = none, 10 = exhausted"),
+    ("sleep_quality_score", "Sleep quality", "0 = very bad, 10 = excellent"),
+    ("mood_score", "Mood", "0 = very low, 10 = very good"),
+)
+PGIC_CHOICES = [
+    ("", "Skip today"),
+    ("1", "1 – very much improved"), ("2", "2 – much improved"), ("3", "3 – minimally improved"),
+    ("4", "4 – no change"), ("5", "5 – minimally worse"), ("6", "6 – much worse"), ("7", "7 – very much worse"),
+]
+
+
+class OnboardingForm(forms.Form):
+    conditions = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="What is LDN for? (tick all that apply)"
+    )
+    medicines = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Medicines you take (one per line, including cough and diarrhoea remedies)",
+        help_text="Brand names are fine, e.g. “Tylenol #3” or “tramadol 50 mg”.",
+    )
+    pregnant = forms.BooleanField(required=False, label="I am pregnant or may become pregnant")
+    breastfeeding = forms.BooleanField(required=False, label="I am breastfeeding")
+    hepatic = forms.ChoiceField(choices=Profile.Hepatic.choices, label="Liver problems")
+    planned_surgery_on = forms.DateField(
+        required=False, label="Planned operation (date, if any)", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["conditions"].choices = [(c.id, c.name) for c in conditions()]
+
+    def medicine_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["medicines"].splitlines() if line.strip()]
+
+
+class CheckInForm(forms.Form):
+    """The 30-second check-in. Side effects come as ``se_<id>`` = severity (empty = none)."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Day")
+    took_dose = forms.BooleanField(required=False, label="I took my LDN dose")
+    ldn_dose_mg = forms.DecimalField(
+        required=False, min_value=Decimal("0"), max_value=MAX_LDN_DOSE_MG, decimal_places=2, max_digits=5,
+        label="Dose (mg)", widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    dose_time = forms.TimeField(required=False, label="Time taken", widget=forms.TimeInput(attrs={"type": "time"}))
+    pgic_score = forms.TypedChoiceField(
+        required=False, choices=PGIC_CHOICES, coerce=int, empty_value=None,
+        label="Since starting LDN, my condition overall is…",
+    )
+    notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Note")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label, help_text in SCORES:
+            self.fields[name] = forms.IntegerField(
+                min_value=0, max_value=10, required=False, label=label, help_text=help_text,
+                widget=forms.NumberInput(attrs={"type": "range", "min": 0, "max": 10, "step": 1}),
+            )
+        severities = [("", "No")] + list(SideEffectReport.Severity.choices)
+        for term in side_effects():
+            self.fields[f"se_{term.id}"] = forms.ChoiceField(required=False, choices=severities, label=term.name)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The day cannot be in the future.")
+        if day < dt.date(2000, 1, 1):
+            raise forms.ValidationError("The day must be in 2000 or later.")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("took_dose") and data.get("ldn_dose_mg") in (None, ""):
+            self.add_error("ldn_dose_mg", "Give the dose you took, or untick “I took my LDN dose”.")
+        return data
+
+    def side_effect_fields(self):
+        return [(term, self[f"se_{term.id}"]) for term in side_effects()]
+
+    def score_fields(self):
+        return [self[name] for name, _, _ in SCORES]
+
+    def to_data(self) -> CheckInData:
+        d = self.cleaned_data
+        took = bool(d.get("took_dose"))
+        return CheckInData(
+            date=d["date"],
+            ldn_dose_mg=d.get("ldn_dose_mg") if took else None,
+            dose_time=d.get("dose_time") if took else None,
+            pain_score=d.get("pain_score"),
+            fatigue_score=d.get("fatigue_score"),
+            sleep_quality_score=d.get("sleep_quality_score"),
+            mood_score=d.get("mood_score"),
+            pgic_score=d.get("pgic_score"),
+            notes=d.get("notes") or "",
+            side_effects=tuple(
+                (term.id, d[f"se_{term.id}"]) for term in side_effects() if d.get(f"se_{term.id}")
+            ),
+        )
+
+
+class PlanForm(forms.Form):
+    """A plan copied from the prescription (patient) or written by a clinician: up to six steps."""
+
+    target_dose_mg = forms.DecimalField(min_value=Decimal("0.1"), max_value=MAX_LDN_DOSE_MG, decimal_places=2,
+                                        label="Target dose (mg)")
+    notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                            label="Notes from the prescription")
+    send_to_pharmacy = forms.BooleanField(required=False, label="Send to the patient's chosen pharmacy")
+    STEPS = 6
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(self.STEPS):
+            required = i == 0
+            self.fields[f"step{i}_start"] = forms.DateField(required=required, label=f"Step {i + 1}: from",
+                                                            widget=forms.DateInput(attrs={"type": "date"}))
+            self.fields[f"step{i}_dose_mg"] = forms.DecimalField(
+                required=required, min_value=Decimal("0.1"), max_value=MAX_LDN_DOSE_MG, decimal_places=2,
+                label=f"Step {i + 1}: dose (mg)")
+            self.fields[f"step{i}_time"] = forms.TimeField(required=False, label=f"Step {i + 1}: time",
+                                                           widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def step_rows(self):
+        return [(self[f"step{i}_start"], self[f"step{i}_dose_mg"], self[f"step{i}_time"]) for i in range(self.STEPS)]
+
+    def clean(self):
+        data = super().clean()
+        steps = []
+        for i in range(self.STEPS):
+            start, dose = data.get(f"step{i}_start"), data.get(f"step{i}_dose_mg")
+            if start is None and dose is None:
+                continue
+            if start is None or dose is None:
+                raise forms.ValidationError(f"Step {i + 1} needs both a start date and a dose.")
+            time = data.get(f"step{i}_time")
+            steps.append({"start_date": start.isoformat(), "dose_mg": float(dose),
+                          "time": time.strftime("%H:%M") if time else "22:00"})
+        steps.sort(key=lambda s: s["start_date"])
+        for prev, nxt in zip(steps, steps[1:], strict=False):
+            if prev["start_date"] == nxt["start_date"]:
+                raise forms.ValidationError("Two steps start on the same day.")
+            prev["end_date"] = (dt.date.fromisoformat(nxt["start_date"]) - dt.timedelta(days=1)).isoformat()
+        if steps:
+            steps[-1]["end_date"] = None
+        data["steps"] = steps
+        return data
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(label="Type DELETE to confirm", max_length=10)
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_confirm(self):
+        if self.cleaned_data["confirm"].strip() != "DELETE":
+            raise forms.ValidationError("Type DELETE in capitals to confirm.")
+        return "DELETE"
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError("This is not your password.")
+        return ""

@@ -1,0 +1,159 @@
+"""Writes to the patient record (HackSoft style: ``<entity>_<action>``, keyword-only, atomic).
+
+Every service is called only after :mod:`ldncare.web.policy` allowed the write, and
+writes its audit row in the same transaction as the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_module
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from ldncare.web.access.audit import audit
+from ldncare.web.access.models import AuditEvent
+from ldncare.web.record.models import CheckIn, Plan, Profile, SideEffectReport
+from ldncare.web.record.vocab import condition_ids, side_effect_ids
+
+__all__ = [
+    "CheckInData",
+    "DuplicateDayError",
+    "account_delete",
+    "checkin_delete",
+    "checkin_save",
+    "plan_save",
+    "profile_save",
+]
+
+ALLOWED = AuditEvent.Outcome.ALLOWED
+SEVERITIES = {choice.value for choice in SideEffectReport.Severity}
+
+
+class DuplicateDayError(Exception):
+    """A different check-in already exists for this patient and date."""
+
+
+@dataclass(frozen=True)
+class CheckInData:
+    """One day's values, as entered (validated again by the model)."""
+
+    date: dt.date
+    ldn_dose_mg: Decimal | None = None
+    dose_time: dt.time | None = None
+    pain_score: int | None = None
+    fatigue_score: int | None = None
+    sleep_quality_score: int | None = None
+    mood_score: int | None = None
+    pgic_score: int | None = None
+    notes: str = ""
+    side_effects: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    VALUE_FIELDS = ("date", "ldn_dose_mg", "dose_time", "pain_score", "fatigue_score",
+                    "sleep_quality_score", "mood_score", "pgic_score", "notes")
+
+
+def _validate_side_effects(side_effects) -> list[tuple[str, str]]:
+    known = side_effect_ids()
+    seen: dict[str, str] = {}
+    for effect_id, severity in side_effects:
+        if effect_id not in known:
+            raise ValidationError({"side_effects": f"unknown side effect {effect_id!r}; allowed: {', '.join(sorted(known))}"})
+        if severity not in SEVERITIES:
+            raise ValidationError({"side_effects": f"unknown severity {severity!r}; allowed: mild, moderate, severe"})
+        seen[effect_id] = severity
+    return sorted(seen.items())
+
+
+@transaction.atomic
+def checkin_save(*, request, patient, data: CheckInData, checkin: CheckIn | None = None,
+                 checkin_uuid: uuid_module.UUID | None = None, channel: str = "web") -> CheckIn:
+    """Create or update one diary day.
+
+    ``checkin`` given: update it. Otherwise the day for ``data.date`` is updated if it exists
+    (the page's "edit a past day"), unless ``checkin_uuid`` is given for a new entry and the
+    day already holds a different one (:class:`DuplicateDayError`, the API's 409).
+    """
+    effects = _validate_side_effects(data.side_effects)
+    action = "update"
+    if checkin is None:
+        checkin = CheckIn.objects.select_for_update().filter(patient=patient, date=data.date).first()
+        if checkin is not None and checkin_uuid is not None and checkin.uuid != checkin_uuid:
+            raise DuplicateDayError(f"a check-in for {data.date.isoformat()} already exists")
+    if checkin is None:
+        action = "create"
+        checkin = CheckIn(patient=patient, uuid=checkin_uuid or uuid_module.uuid4())
+    elif data.date != checkin.date and CheckIn.objects.filter(patient=patient, date=data.date).exclude(pk=checkin.pk).exists():
+        raise DuplicateDayError(f"a check-in for {data.date.isoformat()} already exists")
+    for name in CheckInData.VALUE_FIELDS:
+        setattr(checkin, name, getattr(data, name))
+    checkin.full_clean(exclude=["patient", "uuid"] if action == "update" else None, validate_unique=False)
+    try:
+        with transaction.atomic():
+            checkin.save()
+    except IntegrityError:
+        raise DuplicateDayError(f"a check-in for {data.date.isoformat()} already exists") from None
+    checkin.side_effects.all().delete()
+    SideEffectReport.objects.bulk_create(
+        SideEffectReport(checkin=checkin, side_effect_id=effect_id, severity=severity) for effect_id, severity in effects
+    )
+    audit(request, subject=patient, object_type="checkin", object_id=checkin.uuid, action=action, outcome=ALLOWED,
+          channel=channel)
+    return checkin
+
+
+@transaction.atomic
+def checkin_delete(*, request, patient, checkin: CheckIn, channel: str = "web") -> None:
+    object_id = checkin.uuid
+    checkin.delete()
+    audit(request, subject=patient, object_type="checkin", object_id=object_id, action="delete", outcome=ALLOWED,
+          channel=channel)
+
+
+@transaction.atomic
+def profile_save(*, request, patient, condition_ids_: list[str], medicines: list[str], pregnant: bool,
+                 breastfeeding: bool, hepatic: str, planned_surgery_on: dt.date | None) -> Profile:
+    """Save the onboarding answers (validated against the knowledge vocabulary)."""
+    unknown = sorted(set(condition_ids_) - condition_ids())
+    if unknown:
+        raise ValidationError({"condition_ids": f"unknown condition(s): {', '.join(unknown)}"})
+    profile, _ = Profile.objects.select_for_update().get_or_create(patient=patient)
+    profile.condition_ids = sorted(set(condition_ids_))
+    profile.medicines = [m.strip()[:200] for m in medicines if m.strip()][:50]
+    profile.pregnant = pregnant
+    profile.breastfeeding = breastfeeding
+    profile.hepatic = hepatic
+    profile.planned_surgery_on = planned_surgery_on
+    profile.full_clean(exclude=["patient"])
+    profile.save()
+    audit(request, subject=patient, object_type="profile", object_id=profile.pk, action="update", outcome=ALLOWED)
+    return profile
+
+
+@transaction.atomic
+def plan_save(*, request, patient, author, source: str, steps: list[dict], target_dose_mg: Decimal,
+              protocol: str = "", notes: str = "", sent_to_pharmacy=None, channel: str = "web") -> Plan:
+    """Add a plan and make it the current one (earlier plans are kept, not current)."""
+    Plan.objects.filter(patient=patient, is_current=True).update(is_current=False)
+    plan = Plan(patient=patient, author=author, source=source, steps=steps, target_dose_mg=target_dose_mg,
+                protocol=protocol, notes=notes, sent_to_pharmacy=sent_to_pharmacy, is_current=True)
+    plan.full_clean(exclude=["patient", "author"])
+    plan.save()
+    audit(request, subject=patient, object_type="plan", object_id=plan.uuid, action="create", outcome=ALLOWED,
+          channel=channel)
+    return plan
+
+
+@transaction.atomic
+def account_delete(*, request, patient) -> None:
+    """Delete the patient's account and, with it, their whole record (cascade).
+
+    The audit rows stay: they hold ids and outcomes only, no health values, and are the
+    record of who accessed the data while it existed.
+    """
+    audit(request, subject=patient, object_type="account", object_id=patient.public_id, action="delete",
+          outcome=ALLOWED)
+    patient.delete()

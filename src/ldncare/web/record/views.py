@@ -1,0 +1,240 @@
+"""The patient's journey pages, and the record as a clinician sees it. Thin: forms, policy, services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from ldncare.web import policy
+from ldncare.web.access.grants import active_pharmacy
+from ldncare.web.access.views import role_required
+from ldncare.web.accounts.models import Role
+from ldncare.web.record import core_bridge, services
+from ldncare.web.record.charts import progress_svg
+from ldncare.web.record.forms import CheckInForm, DeleteAccountForm, OnboardingForm, PlanForm
+from ldncare.web.record.models import CheckIn, Plan, Profile
+from ldncare.web.record.services import DuplicateDayError
+from ldncare.web.record.vocab import conditions
+
+patient_only = role_required(Role.PATIENT)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _own(request, part: str, action: str = "read"):
+    """The signed-in patient, after the policy agreed (and the access was audited)."""
+    return policy.get_patient_or_404(request, request.user.public_id, part=part, action=action)
+
+
+@patient_only
+def onboarding(request):
+    patient = _own(request, "profile", "read" if request.method == "GET" else "update")
+    profile = policy.profile_of(patient)
+    initial = {
+        "conditions": profile.condition_ids, "medicines": "\n".join(profile.medicines),
+        "pregnant": profile.pregnant, "breastfeeding": profile.breastfeeding, "hepatic": profile.hepatic,
+        "planned_surgery_on": profile.planned_surgery_on,
+    }
+    form = OnboardingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            profile = services.profile_save(
+                request=request, patient=patient, condition_ids_=d["conditions"], medicines=form.medicine_list(),
+                pregnant=d["pregnant"], breastfeeding=d["breastfeeding"], hepatic=d["hepatic"],
+                planned_surgery_on=d["planned_surgery_on"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Saved. Here is what ldncare found.")
+    screen = core_bridge.screen_profile(profile) if profile.updated_at else None
+    return render(request, "record/onboarding.html", {"form": form, "profile": profile, "screen": screen})
+
+
+def _checkin_initial(patient, day: dt.date) -> dict:
+    """Pre-fill: the plan's dose for the day, else yesterday's values; sliders start in the middle."""
+    initial = {"date": day, "took_dose": True, "pain_score": 5, "fatigue_score": 5, "sleep_quality_score": 5,
+               "mood_score": 5}
+    last = CheckIn.objects.filter(patient=patient, date__lt=day).order_by("-date").first()
+    if last is not None:
+        initial.update(ldn_dose_mg=last.ldn_dose_mg, dose_time=last.dose_time)
+        for name in ("pain_score", "fatigue_score", "sleep_quality_score", "mood_score"):
+            if getattr(last, name) is not None:
+                initial[name] = getattr(last, name)
+    planned = core_bridge.planned_dose(Plan.objects.filter(patient=patient, is_current=True).first(), day)
+    if planned is not None:
+        initial.update(ldn_dose_mg=planned[0], dose_time=planned[1])
+    return initial
+
+
+@patient_only
+@require_http_methods(["GET", "POST"])
+def checkin(request, day: str | None = None):
+    """The 30-second daily check-in (today, or a past day to edit)."""
+    patient = _own(request, "diary", "read" if request.method == "GET" else "update")
+    try:
+        the_day = dt.date.fromisoformat(day) if day else timezone.localdate()
+    except ValueError:
+        raise Http404("Not found") from None
+    existing = CheckIn.objects.filter(patient=patient, date=the_day).prefetch_related("side_effects").first()
+    if existing is not None:
+        initial = {
+            "date": existing.date, "took_dose": existing.ldn_dose_mg is not None, "ldn_dose_mg": existing.ldn_dose_mg,
+            "dose_time": existing.dose_time, "pgic_score": existing.pgic_score, "notes": existing.notes,
+            **{f"se_{s.side_effect_id}": s.severity for s in existing.side_effects.all()},
+            **{n: getattr(existing, n) for n in ("pain_score", "fatigue_score", "sleep_quality_score", "mood_score")},
+        }
+    else:
+        initial = _checkin_initial(patient, the_day)
+    form = CheckInForm(request.POST or None, initial=initial)
+    saved = None
+    advice = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.checkin_save(request=request, patient=patient, data=form.to_data())
+        except (ValidationError, DuplicateDayError) as exc:
+            form.add_error(None, getattr(exc, "messages", [str(exc)]))
+        else:
+            advice = core_bridge.triage_checkin(saved)
+            if not _is_htmx(request) and not advice:
+                messages.success(request, f"Saved your check-in for {saved.date:%A %d %B}.")
+                return redirect("record:progress")
+    context = {"form": form, "day": the_day, "saved": saved, "advice": advice, "editing": existing is not None}
+    if _is_htmx(request):
+        return render(request, "record/checkin_form.html", context)
+    return render(request, "record/checkin.html", context)
+
+
+@patient_only
+def diary(request):
+    patient = _own(request, "diary")
+    days = CheckIn.objects.filter(patient=patient).prefetch_related("side_effects")[:120]
+    return render(request, "record/diary.html", {"days": days})
+
+
+@patient_only
+def progress(request):
+    patient = _own(request, "diary")
+    checkins = list(CheckIn.objects.filter(patient=patient).prefetch_related("side_effects"))
+    plan = Plan.objects.filter(patient=patient, is_current=True).first()
+    context = {
+        "patient": patient, "n_days": len(checkins),
+        "analysis": core_bridge.analyze(checkins, outcome="pain") if checkins else None,
+        "day_curve": core_bridge.day_curve(checkins, plan),
+    }
+    return render(request, "record/progress.html", context)
+
+
+@login_required
+def chart(request, public_id):
+    patient = policy.get_patient_or_404(request, public_id, part="diary")
+    checkins = list(policy.checkins_visible_to(request.user).filter(patient=patient))
+    svg = progress_svg(checkins)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _plan_form_save(request, patient, form, *, source: str):
+    d = form.cleaned_data
+    pharmacy = active_pharmacy(patient) if d.get("send_to_pharmacy") else None
+    return services.plan_save(
+        request=request, patient=patient, author=request.user, source=source, steps=d["steps"],
+        target_dose_mg=d["target_dose_mg"], notes=d.get("notes", ""), sent_to_pharmacy=pharmacy,
+    )
+
+
+@patient_only
+def my_plan(request):
+    patient = _own(request, "plan", "read" if request.method == "GET" else "create")
+    plan = Plan.objects.filter(patient=patient, is_current=True).first()
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _plan_form_save(request, patient, form, source=Plan.Source.PATIENT)
+        messages.success(request, "Plan saved, marked as entered by you.")
+        return redirect("record:plan")
+    if request.GET.get("format") == "ics" and plan is not None:
+        ics = core_bridge.plan_ics(plan)
+        if ics is not None:
+            response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="ldn-plan.ics"'
+            return response
+    return render(request, "record/plan.html", {
+        "plan": plan, "form": form, "pharmacy": active_pharmacy(patient), "ics_available": core_bridge.HAS_ICS,
+    })
+
+
+@patient_only
+def my_conditions(request):
+    patient = _own(request, "profile")
+    profile = Profile.objects.filter(patient=patient).first()
+    chosen = set(profile.condition_ids) if profile else set()
+    items = [(c, core_bridge.evidence(c.id)) for c in conditions() if c.id in chosen]
+    return render(request, "record/conditions.html", {"items": items})
+
+
+@patient_only
+def my_data(request):
+    _own(request, "export")
+    return render(request, "record/my_data.html", {"form": DeleteAccountForm(user=request.user)})
+
+
+@patient_only
+def diary_export(request):
+    patient = policy.get_patient_or_404(request, request.user.public_id, part="export", action="export")
+    text = core_bridge.diary_csv(CheckIn.objects.filter(patient=patient).prefetch_related("side_effects"))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ldncare-diary-{timezone.localdate():%Y%m%d}.csv"'
+    return response
+
+
+@patient_only
+@require_http_methods(["POST"])
+def account_delete(request):
+    patient = _own(request, "grants", "delete")
+    form = DeleteAccountForm(request.POST, user=patient)
+    if not form.is_valid():
+        return render(request, "record/my_data.html", {"form": form}, status=422)
+    services.account_delete(request=request, patient=patient)
+    logout(request)
+    messages.success(request, "Your account and all its data have been deleted.")
+    return redirect("home")
+
+
+@login_required
+def patient(request, public_id):
+    """The record as a clinician (or the patient) sees it; pharmacists and admins get 404."""
+    patient = policy.get_patient_or_404(request, public_id, part="diary")
+    return render(request, "record/patient.html", {
+        "patient": patient,
+        "profile": Profile.objects.filter(patient=patient).first(),
+        "plan": policy.plans_visible_to(request.user).filter(patient=patient, is_current=True).first(),
+        "days": policy.checkins_visible_to(request.user).filter(patient=patient)[:14],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patient_plan(request, public_id):
+    """A clinician writes the patient's plan (only with an active grant)."""
+    patient = policy.get_patient_or_404(request, public_id, part="plan",
+                                        action="read" if request.method == "GET" else "create")
+    if request.user.role != Role.CLINICIAN:
+        raise Http404("Not found")
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _plan_form_save(request, patient, form, source=Plan.Source.CLINICIAN)
+        messages.success(request, "Plan saved.")
+        return redirect("record:patient", public_id=patient.public_id)
+    return render(request, "record/patient_plan.html", {"patient": patient, "form": form})

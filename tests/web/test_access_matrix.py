@@ -1,0 +1,238 @@
+"""The access-policy matrix: every endpoint × every actor, listed from the URL conf and the OpenAPI schema.
+
+Endpoints come from the code, not from memory: ``test_every_endpoint_has_a_matrix_row`` fails
+when a URL pattern or an API operation has no row here, so a new endpoint cannot be
+forgotten. Each row says, for each actor, the expected class of answer:
+
+* ``ok``    — served (2xx, or a redirect that is not to the login page);
+* ``login`` — sent to sign in (web: redirect to the login page; API: 401);
+* ``404``   — not found (the object is invisible to this actor);
+* ``403``   — visible but not theirs to change (API writes by a consenting clinician).
+
+Every request of every actor is checked for the owner's marked health values: an actor the
+row does not list in ``sees`` must never receive them. Writes run inside a rolled-back
+savepoint, so every actor meets the same world.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from ldncare.web.access.models import AuditEvent
+from ldncare.web.api import api
+
+from .conftest import NOTE_MARKER, PLAN_MARKER
+
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
+
+ACTORS = ("anon", "owner", "stranger", "clin_ok", "clin_none", "clin_revoked", "pharm_ok", "pharm_other", "admin")
+SIGNED_IN = ACTORS[1:]
+
+
+def expect(default: str = "404", **by_actor: str) -> dict[str, str]:
+    table = dict.fromkeys(ACTORS, default)
+    table["anon"] = "login"
+    table.update(by_actor)
+    return table
+
+
+PUBLIC = dict.fromkeys(ACTORS, "ok")
+ANY_SIGNED_IN = expect("ok")
+PATIENTS = expect(owner="ok", stranger="ok")  # /me/ pages: every patient has their own
+CLINICIANS = expect(clin_ok="ok", clin_none="ok", clin_revoked="ok")
+PHARMACISTS = expect(pharm_ok="ok", pharm_other="ok")
+RECORD = expect(owner="ok", clin_ok="ok")
+DIARY_WRITE_API = expect(owner="ok", clin_ok="403")
+
+SEES_DIARY = {"owner", "clin_ok"}
+SEES_PLAN = {"owner", "clin_ok", "pharm_ok"}
+
+
+def _pid(w):
+    return w["owner"].public_id
+
+
+def _day(w):
+    return w["checkin"].date.isoformat()
+
+
+CHECKIN_BODY = {"date": "2026-01-05", "ldn_dose_mg": 1.5, "pain_score": 4, "side_effects": [{"id": "headache", "severity": "mild"}]}
+
+# key: URL name (web) or "METHOD /api/v1/path" (API). Each: list of requests (method, path, data, expectations, sees).
+WEB: dict[str, list[tuple]] = {
+    "home": [("get", lambda w: "/", None, PUBLIC)],
+    "login": [("get", lambda w: "/accounts/login/", None, PUBLIC)],
+    "logout": [("post", lambda w: "/accounts/logout/", {}, PUBLIC)],
+    "password_change": [("get", lambda w: "/accounts/password_change/", None, ANY_SIGNED_IN)],
+    "password_change_done": [("get", lambda w: "/accounts/password_change/done/", None, ANY_SIGNED_IN)],
+    "password_reset": [("get", lambda w: "/accounts/password_reset/", None, PUBLIC)],
+    "password_reset_done": [("get", lambda w: "/accounts/password_reset/done/", None, PUBLIC)],
+    "password_reset_confirm": [("get", lambda w: "/accounts/reset/MQ/set-password/", None, PUBLIC)],
+    "password_reset_complete": [("get", lambda w: "/accounts/reset/done/", None, PUBLIC)],
+    "accounts:signup": [("get", lambda w: "/accounts/signup/", None, PUBLIC)],
+    "accounts:tokens": [("get", lambda w: "/accounts/tokens/", None, ANY_SIGNED_IN)],
+    "accounts:token-revoke": [("post", lambda w: f"/accounts/tokens/{w['token'].pk}/revoke/", {}, expect(owner="ok"))],
+    "access:sharing": [("get", lambda w: "/me/sharing/", None, PATIENTS)],
+    "access:invite": [("post", lambda w: "/me/sharing/invite/", {"email": ""}, PATIENTS)],
+    "access:choose-pharmacy": [("post", lambda w: "/me/sharing/pharmacy/", lambda w: {"pharmacy": w["grant_pharmacy"].pharmacy_id}, PATIENTS)],
+    "access:revoke": [("post", lambda w: f"/me/sharing/{w['grant_pharmacy'].pk}/revoke/", {}, expect(owner="ok"))],
+    "access:access-log": [("get", lambda w: "/me/access-log/", None, PATIENTS)],
+    "access:clinic": [("get", lambda w: "/clinic/", None, CLINICIANS)],
+    "access:redeem": [("post", lambda w: "/clinic/redeem/", {"code": "AAAA-BBBB"}, CLINICIANS)],
+    "access:pharmacy": [("get", lambda w: "/pharmacy/", None, PHARMACISTS, {"pharm_ok"})],
+    "access:prescription": [("get", lambda w: f"/pharmacy/prescriptions/{w['plan'].uuid}/", None, expect(pharm_ok="ok"), {"pharm_ok"})],
+    "record:onboarding": [
+        ("get", lambda w: "/me/onboarding/", None, PATIENTS),
+        ("post", lambda w: "/me/onboarding/", {"hepatic": "none", "medicines": "paracetamol"}, PATIENTS),
+    ],
+    "record:checkin": [("get", lambda w: "/me/checkin/", None, PATIENTS)],
+    "record:checkin-day": [
+        ("get", lambda w: f"/me/checkin/{_day(w)}/", None, PATIENTS, {"owner"}),
+        ("post", lambda w: f"/me/checkin/{_day(w)}/", {"date": "2026-01-02", "pain_score": 3}, PATIENTS),
+    ],
+    "record:diary": [("get", lambda w: "/me/diary/", None, PATIENTS, {"owner"})],
+    "record:progress": [("get", lambda w: "/me/progress/", None, PATIENTS, {"owner"})],
+    "record:plan": [
+        ("get", lambda w: "/me/plan/", None, PATIENTS, {"owner"}),
+        ("post", lambda w: "/me/plan/", {"target_dose_mg": "4.5", "step0_start": "2026-01-01", "step0_dose_mg": "1.5"}, PATIENTS),
+    ],
+    "record:conditions": [("get", lambda w: "/me/conditions/", None, PATIENTS)],
+    "record:my-data": [("get", lambda w: "/me/data/", None, PATIENTS)],
+    "record:diary-csv": [("get", lambda w: "/me/data/diary.csv", None, PATIENTS, {"owner"})],
+    "record:account-delete": [("post", lambda w: "/me/data/delete/", {"confirm": "DELETE", "password": "x"}, expect(owner="422", stranger="422"))],
+    "record:patient": [("get", lambda w: f"/patients/{_pid(w)}/", None, RECORD, SEES_DIARY | {"clin_ok"})],
+    "record:chart": [("get", lambda w: f"/patients/{_pid(w)}/chart.svg", None, RECORD, SEES_DIARY)],
+    "record:patient-plan": [
+        ("get", lambda w: f"/patients/{_pid(w)}/plan/", None, expect(clin_ok="ok")),
+        ("post", lambda w: f"/patients/{_pid(w)}/plan/", {"target_dose_mg": "3", "step0_start": "2026-02-01", "step0_dose_mg": "1"}, expect(clin_ok="ok", pharm_ok="403")),
+    ],
+}
+
+API_LOGIN = "login"
+API: dict[str, list[tuple]] = {
+    "GET /api/v1/health": [("get", lambda w: "/api/v1/health", None, PUBLIC)],
+    "GET /api/v1/me": [("get", lambda w: "/api/v1/me", None, ANY_SIGNED_IN)],
+    "POST /api/v1/auth/token": [("post", lambda w: "/api/v1/auth/token", {"username": "nobody", "password": "wrong-password"}, dict.fromkeys(ACTORS, "login"))],
+    "DELETE /api/v1/auth/token": [("delete", lambda w: "/api/v1/auth/token", None, expect("400"))],
+    "GET /api/v1/patients": [("get", lambda w: "/api/v1/patients", None, ANY_SIGNED_IN)],
+    "GET /api/v1/patients/{patient_id}/diary": [("get", lambda w: f"/api/v1/patients/{_pid(w)}/diary", None, RECORD, SEES_DIARY)],
+    "POST /api/v1/patients/{patient_id}/diary": [("post", lambda w: f"/api/v1/patients/{_pid(w)}/diary", CHECKIN_BODY, DIARY_WRITE_API)],
+    "GET /api/v1/patients/{patient_id}/diary/{entry_id}": [("get", lambda w: f"/api/v1/patients/{_pid(w)}/diary/{w['checkin'].uuid}", None, RECORD, SEES_DIARY)],
+    "PUT /api/v1/patients/{patient_id}/diary/{entry_id}": [("put", lambda w: f"/api/v1/patients/{_pid(w)}/diary/{w['checkin'].uuid}", CHECKIN_BODY, DIARY_WRITE_API)],
+    "DELETE /api/v1/patients/{patient_id}/diary/{entry_id}": [("delete", lambda w: f"/api/v1/patients/{_pid(w)}/diary/{w['checkin'].uuid}", None, DIARY_WRITE_API)],
+    "GET /api/v1/patients/{patient_id}/plan": [("get", lambda w: f"/api/v1/patients/{_pid(w)}/plan", None, expect(owner="ok", clin_ok="ok", pharm_ok="ok"), SEES_PLAN)],
+    "GET /api/v1/prescriptions": [("get", lambda w: "/api/v1/prescriptions", None, ANY_SIGNED_IN, SEES_PLAN)],
+}
+# A stranger's diary day, addressed through the owner's record or their own, is never reachable.
+CROSS_OWNER = [
+    ("get", lambda w: f"/api/v1/patients/{_pid(w)}/diary/{w['stranger_checkin'].uuid}", None, expect("404")),
+    ("get", lambda w: f"/api/v1/patients/{w['stranger'].public_id}/diary", None, expect(stranger="ok")),
+    ("put", lambda w: f"/api/v1/patients/{w['stranger'].public_id}/diary/{w['checkin'].uuid}", CHECKIN_BODY, expect("404")),
+]
+
+
+def web_endpoint_names() -> set[str]:
+    """Every named URL pattern outside the admin site and the API (which has its own list)."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str | None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if str(p.pattern) in {"admin/", "api/v1/"}:
+                    continue
+                ns = p.namespace or namespace
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern):
+                assert p.name, f"URL pattern {p.pattern} has no name, so it cannot be in the matrix"
+                names.add(f"{namespace}:{p.name}" if namespace else p.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def api_operations() -> set[str]:
+    schema = api.get_openapi_schema()
+    return {f"{method.upper()} {path}" for path, item in schema["paths"].items() for method in item}
+
+
+def test_every_endpoint_has_a_matrix_row():
+    assert web_endpoint_names() == set(WEB), "web endpoints and the matrix differ"
+    assert api_operations() == set(API), "API operations and the matrix differ"
+
+
+def test_admin_site_holds_no_health_data():
+    from django.contrib import admin
+
+    registered = {m._meta.label for m in admin.site._registry}
+    assert registered <= {"accounts.User", "accounts.Practice", "accounts.Pharmacy", "auth.Group"}
+
+
+def _classify(response, api_call: bool) -> str:
+    code = response.status_code
+    if api_call and code == 401:
+        return "login"
+    if code == 302 and "/accounts/login/" in response.get("Location", ""):
+        return "login"
+    if code in (404, 403, 422, 400):
+        return str(code)
+    if 200 <= code < 400:
+        return "ok"
+    return str(code)
+
+
+def _run(client, world, method, path_of, data, table, sees=frozenset(), api_call=False):
+    failures = []
+    path = path_of(world)
+    data = data(world) if callable(data) else data
+    for actor in ACTORS:
+        client.logout()
+        user = world[actor]
+        if user is not None:
+            client.force_login(user)
+        with transaction.atomic():
+            before = AuditEvent.objects.count()
+            if api_call and data is not None:
+                response = getattr(client, method)(path, data=json.dumps(data), content_type="application/json")
+            elif data is not None:
+                response = getattr(client, method)(path, data=data)
+            else:
+                response = getattr(client, method)(path)
+            got = _classify(response, api_call)
+            if got != table[actor]:
+                failures.append(f"{actor}: {method.upper()} {path} → {response.status_code} ({got}), expected {table[actor]}")
+            body = response.content.decode("utf-8", "replace")
+            if actor not in sees and (NOTE_MARKER in body or PLAN_MARKER in body):
+                failures.append(f"{actor}: {method.upper()} {path} leaked the owner's health values")
+            if got == "404" and "/patients/" in path and AuditEvent.objects.count() == before:
+                failures.append(f"{actor}: denied {method.upper()} {path} wrote no audit row")
+            transaction.set_rollback(True)
+    return failures
+
+
+@pytest.mark.parametrize("name", sorted(WEB))
+def test_web_endpoint_matrix(client, world, name):
+    failures = []
+    for request in WEB[name]:
+        method, path_of, data, table, *rest = request
+        failures += _run(client, world, method, path_of, data, table, rest[0] if rest else frozenset())
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", sorted(API))
+def test_api_endpoint_matrix(client, world, name):
+    failures = []
+    for request in API[name]:
+        method, path_of, data, table, *rest = request
+        failures += _run(client, world, method, path_of, data, table, rest[0] if rest else frozenset(), api_call=True)
+    assert not failures, "\n".join(failures)
+
+
+def test_cross_owner_ids_are_never_reachable(client, world):
+    failures = []
+    for method, path_of, data, table in CROSS_OWNER:
+        failures += _run(client, world, method, path_of, data, table, api_call=True)
+    assert not failures, "\n".join(failures)
