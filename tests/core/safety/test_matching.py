@@ -152,3 +152,18 @@ def test_no_non_opioid_name_becomes_an_opioid_whatever_its_form(variant):
 @pytest.mark.parametrize("name", OPIOID_NAMES)
 def test_every_opioid_name_in_the_data_is_recognised_exactly(name):
     assert _opioids(name)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_is_handled_without_error(text):
+    match = match_medicine(text)
+    assert set(match.ingredients) <= {i.id for i in VOCAB.ingredients}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(OPIOID_NAMES + NON_OPIOID_NAMES))
+def test_case_never_changes_the_result(name):
+    expected = match_medicine(name).ingredients
+    assert match_medicine(name.upper()).ingredients == expected
+    assert match_medicine(name.title()).ingredients == expected

@@ -185,3 +185,16 @@ def test_json_shape_is_the_contract():
 def test_implausible_profiles_are_refused(field, value, match):
     with pytest.raises(ValidationError, match=match):
         Profile(**{field: value})
+
+
+# Every opioid medicine named in the knowledge data (studies, side effects, peptides) and
+# in the research notes behind it (clinical-practice.md §0, §A3.2, §A3.3).
+NAMED_IN_SOURCES = ["tramadol", "Ultram", "Percocet", "morphine", "fentanyl patch", "Duragesic",
+                    "codeine", "co-codamol", "codeine cough syrup", "loperamide", "diphenoxylate",
+                    "difenoxin", "dihydrocodeine", "buprenorphine", "butorphanol", "methadone",
+                    "kratom", "mitragynine", "7-hydroxymitragynine", "heroin"]
+
+
+@pytest.mark.parametrize("med", NAMED_IN_SOURCES)
+def test_every_opioid_named_in_the_sources_is_contraindicated(med):
+    assert screen(Profile(medicines=(med,)), today=TODAY).verdict == "contraindicated"
