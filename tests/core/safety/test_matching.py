@@ -36,6 +36,7 @@ def _opioids(text: str) -> set[str]:
         ("Tylenol #3", {"codeine"}),
         ("Tylenol No. 4", {"codeine"}),
         ("tylenol 3", {"codeine"}),
+        ("Tylenol 3s", {"codeine"}),
         ("Tylenol w/ Codeine", {"codeine"}),
         ("Robitussin AC", {"codeine"}),
         ("Robitussin-A.C. syrup 10 mL", {"codeine"}),

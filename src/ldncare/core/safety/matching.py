@@ -64,7 +64,7 @@ IGNORED_WORDS: frozenset[str] = frozenset(
     daily day days once twice times a an the per every each as needed prn bid tid qid qhs qd
     qam qpm am pm morning evening night nightly bedtime weekly take taking taken one two
     three four half quarter at of in to for by
-    with and plus w or
+    with and plus w or s
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
