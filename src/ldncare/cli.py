@@ -10,6 +10,7 @@ import typer
 
 from ldncare.commands import compound, plan, screen, server, triage
 from ldncare.commands import analyze as analyze_command
+from ldncare.commands import trial as trial_command
 
 __all__ = ["app", "main"]
 
@@ -27,6 +28,7 @@ app = typer.Typer(
 app.command("version")(server.version)
 app.command("run")(server.run)
 app.command("analyze")(analyze_command.analyze)
+app.add_typer(trial_command.app, name="trial")
 app.command("plan")(plan.plan)
 app.add_typer(compound.app, name="compound")
 app.command("screen")(screen.screen_command)

@@ -20,7 +20,7 @@ import numpy as np
 
 from ldncare.core.response.diary import CORE_OUTCOMES, Diary, DiaryDay
 
-__all__ = ["ar1_noise", "simulate_diary"]
+__all__ = ["ar1_noise", "simulate_diary", "simulate_trial_diary"]
 
 _BASE_MEANS = {"pain": 6.0, "fatigue": 6.0, "sleep_quality": 4.5, "mood": 5.0}
 
@@ -90,3 +90,30 @@ def simulate_diary(effect_points: float | Mapping[str, float] = 0.0, *, seed: in
             dose_time=dt.time(*map(int, hhmm.split(":"))) if hhmm else None,
             phase=phase if write_phase else None, scores=scores, side_effects=tuple(reported)))
     return Diary(days=tuple(days), outcomes=tuple(outcomes))
+
+
+def simulate_trial_diary(design, key, effect_points: float = 0.0, *, seed: int = 0, outcome: str = "pain",
+                         rho: float = 0.5, sd: float = 1.0, missing_fraction: float = 0.1,
+                         base_mean: float | None = None, write_phase: bool = True) -> Diary:
+    """A synthetic diary of a blinded n-of-1 trial (``design``, ``key`` from ``design_trial``).
+
+    On LDN periods the outcome moves by ``effect_points`` (building linearly over the
+    discarded first days of the period, so analysed days carry the full effect).
+    """
+    rng = np.random.default_rng(seed)
+    n = (design.end_date - design.start_date).days + 1
+    noise = ar1_noise(rng, n, rho, sd)
+    mean0 = _BASE_MEANS.get(outcome, 5.0) if base_mean is None else base_mean
+    days = []
+    for i in range(n):
+        date = design.start_date + dt.timedelta(days=i)
+        period = next(p for p in design.periods if p.start_date <= date <= p.end_date)
+        into = (date - period.start_date).days
+        build = min(1.0, (into + 1) / max(design.discard_days, 1))
+        effect = effect_points * build if key.allocation[period.bottle] == "ldn" else 0.0
+        if i > 0 and rng.random() < missing_fraction:
+            continue
+        value = float(np.clip(np.round(mean0 + effect + noise[i]), 0, 10))
+        days.append(DiaryDay(date=date, ldn_dose_mg=design.dose_mg, dose_time=dt.time(22, 0),
+                             phase=period.label if write_phase else None, scores={outcome: value}))
+    return Diary(days=tuple(days), outcomes=(outcome,))
