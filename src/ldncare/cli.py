@@ -10,6 +10,7 @@ import typer
 
 from ldncare.commands import compound, plan, screen, server, triage
 from ldncare.commands import analyze as analyze_command
+from ldncare.commands import simulate as simulate_command
 from ldncare.commands import trial as trial_command
 
 __all__ = ["app", "main"]
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 
 app.command("version")(server.version)
+app.command("simulate")(simulate_command.simulate)
 app.command("run")(server.run)
 app.command("analyze")(analyze_command.analyze)
 app.add_typer(trial_command.app, name="trial")
