@@ -23,7 +23,10 @@ def test_check_in_saves_the_day_with_side_effects(client, patient):
     client.force_login(patient)
     today = timezone.localdate()
     response = _post(client, today, se_headache="mild", notes="fine")
-    assert response.status_code == 302
+    assert response.status_code == 200  # stays on the page to show the triage advice
+    page = response.content.decode()
+    assert "About the side effects you reported" in page
+    assert "Headache (mild)" in page
     day = CheckIn.objects.get(patient=patient, date=today)
     assert day.ldn_dose_mg == Decimal("1.5")
     assert day.pain_score == 6
@@ -81,3 +84,10 @@ def test_page_uses_local_assets_only(client, patient):
     assert "/static/vendor/htmx/htmx.min.js" in body
     assert "http://" not in body.replace("http://www.w3.org", "")
     assert "https://" not in body
+
+
+def test_urgent_side_effect_gets_urgent_advice(client, patient):
+    client.force_login(patient)
+    response = _post(client, timezone.localdate(), se_allergic_reaction="severe")
+    advice = response.context["advice"]
+    assert [a["urgency"] for a in advice] == ["urgent_care"]

@@ -52,3 +52,33 @@ def progress_svg(checkins, *, title: str = "Outcomes, dose and side effects") ->
     fig.savefig(buffer, format="svg")
     plt.close(fig)
     return buffer.getvalue()
+
+
+def day_curve_svg(t_h, occupancy, conc_ng_per_ml, *, dose_mg: float, clock: str) -> str:
+    """The last simulated day: receptor occupancy (%) and naltrexone concentration over clock time."""
+    import numpy as np
+
+    t = np.asarray(t_h, dtype=float)
+    occ = np.asarray(occupancy, dtype=float) * 100.0
+    conc = np.asarray(conc_ng_per_ml, dtype=float)
+    last_day = t >= t.max() - 24.0
+    t, occ, conc = t[last_day], occ[last_day], conc[last_day]
+    fig, ax = plt.subplots(figsize=(7.5, 3.2), constrained_layout=True)
+    ax.plot(t, occ, color="#0b5cad", label="μ-opioid receptors blocked (%)")
+    ax.set_ylabel("Receptors blocked (%)")
+    ax.set_ylim(0, 100)
+    ax2 = ax.twinx()
+    ax2.plot(t, conc, color="#8a4b00", linestyle="--", label="Naltrexone (ng/mL)")
+    ax2.set_ylabel("Naltrexone (ng/mL)")
+    ticks = np.arange(np.ceil(t.min() / 3) * 3, t.max() + 0.01, 3)
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([f"{int(h % 24):02d}:00" for h in ticks])
+    ax.set_xlabel("Clock time")
+    ax.set_title(f"{dose_mg:g} mg at {clock}: a modelled day")
+    ax.grid(alpha=0.3)
+    lines = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    ax.legend(lines, [line.get_label() for line in lines], loc="upper right", fontsize=8)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg")
+    plt.close(fig)
+    return buffer.getvalue()

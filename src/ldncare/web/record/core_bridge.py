@@ -7,67 +7,74 @@ capability that is not installed yet is reported as unavailable (``None``), neve
 
 from __future__ import annotations
 
-import csv
+import base64
 import datetime as dt
-import io
+import logging
 from decimal import Decimal
 
-from ldncare.web.record.models import CheckIn
+from ldncare.core import knowledge, pharmacology, response, safety
 
-__all__ = ["DIARY_COLUMNS", "diary_csv"]
+__all__ = [
+    "DIARY_COLUMNS", "analyze", "day_curve", "diary_csv", "evidence", "plan_ics", "planned_dose",
+    "screen_profile", "to_diary", "triage_checkin",
+]
 
-# The diary format of ``docs/diary-format.md`` (response issue contract): one row per day.
+log = logging.getLogger(__name__)
+
+# The diary format of ``docs/diary-format.md`` (written by ``ldncare.core.response``).
 DIARY_COLUMNS = ("date", "ldn_dose_mg", "dose_time", "phase", "pain", "fatigue", "sleep_quality", "mood",
                  "pgic", "side_effects", "notes")
+SCORE_FIELDS = {"pain": "pain_score", "fatigue": "fatigue_score", "sleep_quality": "sleep_quality_score",
+                "mood": "mood_score"}
+LEVEL_TEXT = {"contraindicated": "Do not combine", "caution": "Caution", "info": "Good to know"}
+VERDICT_TEXT = {
+    "contraindicated": "Something you entered must not be combined with LDN. Talk to your prescriber before starting.",
+    "caution": "Some answers need attention. Discuss them with your prescriber.",
+    "ok": "Nothing in your answers needs special attention. Still, talk to your prescriber before starting.",
+}
+STATUS_TEXT = {
+    "likely_responder": "Your scores improved by more than the smallest change that matters.",
+    "likely_non_responder": "So far your scores have not improved by a change that matters.",
+    "unclear": "It is not clear yet: the change could be chance. A blinded n-of-1 trial can tell.",
+    "insufficient_data": "Not enough days yet to tell.",
+}
 
 
-def _blank(value) -> str:
-    return "" if value is None else str(value)
 
 
-def diary_rows(checkins) -> list[dict[str, str]]:
-    """Check-ins (any order) → rows of the documented diary format, oldest first."""
-    rows = []
-    for c in sorted(checkins, key=lambda c: c.date):
-        rows.append({
-            "date": c.date.isoformat(),
-            "ldn_dose_mg": "" if c.ldn_dose_mg is None else f"{c.ldn_dose_mg.normalize():f}",
-            "dose_time": c.dose_time.strftime("%H:%M") if c.dose_time else "",
-            "phase": "",
-            "pain": _blank(c.pain_score),
-            "fatigue": _blank(c.fatigue_score),
-            "sleep_quality": _blank(c.sleep_quality_score),
-            "mood": _blank(c.mood_score),
-            "pgic": _blank(c.pgic_score),
-            "side_effects": ";".join(f"{s.side_effect_id}:{s.severity}" for s in c.side_effects.all()),
-            "notes": c.notes.replace("\r", " ").replace("\n", " "),
-        })
-    return rows
+def _source_link(source) -> dict:
+    url = source.url or (f"https://pubmed.ncbi.nlm.nih.gov/{source.pmid}/" if source.pmid else None) or (
+        f"https://doi.org/{source.doi}" if source.doi else None) or (
+        f"https://clinicaltrials.gov/study/{source.nct}" if source.nct else "")
+    label = source.note or (f"PMID {source.pmid}" if source.pmid else source.doi or source.nct or url)
+    return {"url": url, "label": label}
 
 
-def diary_csv(checkins: list[CheckIn]) -> str:
-    """The diary as CSV text in the documented format."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=DIARY_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in diary_rows(checkins):
-        writer.writerow({k: _csv_safe(v) for k, v in row.items()})
-    return out.getvalue()
-
-
-def _csv_safe(value: str) -> str:
+def _formula_safe(text: str) -> str:
     """Neutralise spreadsheet formulas in free text (CSV injection), e.g. a note starting with '='."""
-    if value and value[0] in "=+-@\t" and not _is_number(value):
-        return "'" + value
-    return value
+    return "'" + text if text and text[0] in "=+-@\t" else text
 
 
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
+def to_diary(checkins, *, safe_text: bool = False) -> response.Diary:
+    """Check-ins (any order) → the core's :class:`~ldncare.core.response.Diary`, oldest first."""
+    days = []
+    for c in sorted(checkins, key=lambda c: c.date):
+        notes = " ".join(c.notes.split())
+        days.append(response.DiaryDay(
+            date=c.date,
+            ldn_dose_mg=float(c.ldn_dose_mg) if c.ldn_dose_mg is not None else None,
+            dose_time=c.dose_time,
+            scores={k: float(getattr(c, f)) for k, f in SCORE_FIELDS.items() if getattr(c, f) is not None},
+            pgic=c.pgic_score,
+            side_effects=tuple((s.side_effect_id, s.severity) for s in c.side_effects.all()),
+            notes=_formula_safe(notes) if safe_text else notes,
+        ))
+    return response.Diary(days=tuple(days))
+
+
+def diary_csv(checkins) -> str:
+    """The diary as CSV text in the documented format (the core's writer)."""
+    return response.format_diary(to_diary(checkins, safe_text=True))
 
 
 def planned_dose(plan, day):
@@ -84,32 +91,147 @@ def planned_dose(plan, day):
     return None
 
 
-def screen_profile(profile):
-    """The safety screen of ``ldncare.core.safety`` for this profile, or ``None`` if unavailable."""
-    return None
+def screen_profile(profile) -> dict | None:
+    """The safety screen (``ldncare.core.safety.screen``) of the onboarding answers, for a template."""
+    try:
+        result = safety.screen(safety.Profile(
+            medicines=tuple(profile.medicines), conditions=tuple(profile.condition_ids),
+            pregnant=profile.pregnant, breastfeeding=profile.breastfeeding, hepatic=profile.hepatic,
+            surgery_date=profile.planned_surgery_on,
+        ))
+    except ValueError:
+        log.warning("safety screen refused a stored profile", exc_info=True)
+        return None
+    return {
+        "verdict": result.verdict,
+        "verdict_text": VERDICT_TEXT.get(result.verdict, result.verdict),
+        "findings": [
+            {
+                "level": f.level, "level_text": LEVEL_TEXT.get(f.level, f.level), "title": f.title,
+                "message": f.message, "action": f.action, "code": f.code,
+                "sources": [_source_link(s) for s in f.sources],
+                "matched": sorted({m.input for m in f.matched}),
+            }
+            for f in result.findings
+        ],
+        "unrecognized": list(result.unrecognized),
+    }
+
+
+def _days_on_current_dose(checkin) -> int:
+    """Days since the dose last changed (or since the first dose), counted from the diary."""
+    earlier = checkin.patient.checkins.filter(date__lte=checkin.date).order_by("-date").values_list(
+        "date", "ldn_dose_mg")
+    start = checkin.date
+    for date, dose in earlier:
+        if dose != checkin.ldn_dose_mg:
+            break
+        start = date
+    return max(0, (checkin.date - start).days)
 
 
 def triage_checkin(checkin) -> list[dict]:
-    """Triage advice for each side effect reported on ``checkin`` (empty if none or unavailable)."""
-    return []
+    """The triage advice (``ldncare.core.safety.triage_effect``) for each side effect of the day."""
+    days = _days_on_current_dose(checkin)
+    advice = []
+    for report in checkin.side_effects.all():
+        try:
+            result = safety.triage_effect(report.side_effect_id, report.severity, days)
+        except (LookupError, ValueError):
+            log.warning("no triage for %s", report.side_effect_id)
+            continue
+        advice.append({
+            "name": result.effect_name, "severity": result.severity, "urgency": result.outcome,
+            "headline": result.title, "explanation": result.advice,
+            "reasons": [getattr(r, "text", str(r)) for r in result.reasons],
+            "sources": [_source_link(s) for s in result.sources],
+        })
+    return advice
 
 
-def analyze(checkins, *, outcome: str):
-    """The response analysis card, or ``None`` if unavailable."""
-    return None
+def analyze(checkins, *, outcome: str) -> dict | None:
+    """The response analysis card (``ldncare.core.response.analyze_response``)."""
+    try:
+        result = response.analyze_response(to_diary(checkins), outcome)
+    except (ValueError, LookupError):
+        log.warning("response analysis failed", exc_info=True)
+        return None
+    effect = None
+    if result.effect is not None and result.ci95 is not None:
+        lo, hi = result.ci95
+        effect = (f"{result.outcome.replace('_', ' ').capitalize()}: change {result.effect:+.1f} points "
+                  f"(95% interval {lo:+.1f} to {hi:+.1f})"
+                  + (f", {result.percent_change:+.0f}%" if result.percent_change is not None else "") + ".")
+    return {
+        "status": result.status, "status_text": STATUS_TEXT.get(result.status, result.status), "effect": effect,
+        "missing": list(result.missing), "caveat": " ".join(result.caveats) or response.OPEN_LABEL_CAVEAT,
+    }
 
 
-def day_curve(checkins, plan):
-    """The simulator's day curve for the current dose and time, or ``None``."""
-    return None
+def day_curve(checkins, plan) -> dict | None:
+    """The simulator's day for the latest dose and time in the diary (typical 70 kg adult)."""
+    latest = next((c for c in sorted(checkins, key=lambda c: c.date, reverse=True)
+                   if c.ldn_dose_mg is not None and c.ldn_dose_mg > 0 and c.dose_time is not None), None)
+    if latest is None:
+        return None
+    dose_mg = float(latest.ldn_dose_mg)
+    clock = latest.dose_time.strftime("%H:%M")
+    try:
+        out = pharmacology.simulate_subjects(pharmacology.daily_at(dose_mg, clock, days=3),
+                                             pharmacology.typical_subjects(), scenario="compromise")
+    except (ValueError, LookupError):
+        log.warning("simulation failed", exc_info=True)
+        return None
+    from ldncare.web.record.charts import day_curve_svg
+
+    svg = day_curve_svg(out.t_h, out.series["mor_occupancy"][0], out.series["ntx_ng_per_ml"][0],
+                        dose_mg=dose_mg, clock=clock)
+    return {
+        "svg_b64": base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+        "alt": f"Modelled opioid-receptor blockade over the third day of {dose_mg:g} mg taken at {clock}.",
+        "caption": (f"Model of a typical 70 kg adult taking {dose_mg:g} mg at {clock} (third day, 'compromise' "
+                    "receptor scenario). A model with stated assumptions, not a measurement of you."),
+    }
 
 
-HAS_ICS = False
+def plan_ics(plan) -> bytes:
+    """The stored plan as an iCalendar file: one daily reminder per step (from start to end date)."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//ldncare//patient plan//EN")
+    cal.add("version", "2.0")
+    for i, step in enumerate(plan.steps):
+        start = dt.date.fromisoformat(step["start_date"])
+        hour, minute = (int(x) for x in (step.get("time") or "22:00").split(":"))
+        event = Event()
+        event.add("uid", f"{plan.uuid}-{i}@ldncare")
+        event.add("summary", f"LDN {step['dose_mg']:g} mg" + (f" ({step['volume_ml']} mL)" if step.get("volume_ml") else ""))
+        event.add("dtstart", dt.datetime.combine(start, dt.time(hour, minute)))
+        event.add("duration", dt.timedelta(minutes=5))
+        rule = {"freq": "daily"}
+        if step.get("end_date"):
+            rule["until"] = dt.datetime.combine(dt.date.fromisoformat(step["end_date"]), dt.time(23, 59))
+        else:
+            rule["count"] = 90
+        event.add("rrule", rule)
+        event.add("description", "Your LDN dose as entered in ldncare. ldncare does not prescribe.")
+        cal.add_component(event)
+    return cal.to_ical()
 
 
-def plan_ics(plan):
-    return None
+HAS_ICS = True
 
 
-def evidence(condition_id: str):
-    return None
+def evidence(condition_id: str) -> dict | None:
+    """The reviewed evidence summary and certainty for a condition (knowledge data), with its sources."""
+    try:
+        ev = knowledge.get_condition_evidence(condition_id)
+    except LookupError:
+        return None
+    return {
+        "certainty": ev.certainty, "signal": ev.signal,
+        "certainty_reasons": [r.explanation for r in ev.certainty_reasons],
+        "summary": ev.summary, "for_you": ev.what_this_means,
+        "studies": [{**_source_link(s), "design": ""} for s in ev.sources if s.pmid or s.doi or s.nct],
+    }
