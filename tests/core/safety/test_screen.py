@@ -198,3 +198,10 @@ NAMED_IN_SOURCES = ["tramadol", "Ultram", "Percocet", "morphine", "fentanyl patc
 @pytest.mark.parametrize("med", NAMED_IN_SOURCES)
 def test_every_opioid_named_in_the_sources_is_contraindicated(med):
     assert screen(Profile(medicines=(med,)), today=TODAY).verdict == "contraindicated"
+
+
+def test_ldn_itself_is_recognised_without_a_caution():
+    result = screen(Profile(medicines=("LDN 4.5 mg",)), today=TODAY)
+    assert result.verdict == "ok"
+    assert [f.code for f in result.findings] == ["ldn-itself"]
+    assert screen(Profile(medicines=("Vivitrol",)), today=TODAY).findings[0].code == "contains-naltrexone"

@@ -171,13 +171,13 @@ def _medicine_findings(match: MedicineMatch, profile: Profile, vocabulary: DrugV
     for term in match.matched:
         for ingredient_id in term.ingredients:
             ingredient = vocabulary.ingredient(ingredient_id)
-            rule_id = ingredient.rule
-            if ingredient.is_opioid_agonist:
-                # A product may name a more specific opioid rule (cough products); an opioid
-                # without a contraindicating rule falls back to the general one (never missed).
-                rule_id = term.rule or rule_id
-                if rule_id is None or screen_rule(rule_id).level != "contraindicated":
-                    rule_id = "opioid-analgesic"
+            # A product may replace its ingredients' rules with a more specific one (cough
+            # products: opioid-antitussive; LDN itself: ldn-itself). An opioid agonist always
+            # ends on a contraindicating rule, falling back to the general one: never missed.
+            rule_id = term.rule if term.rule and ingredient.rule else ingredient.rule
+            if ingredient.is_opioid_agonist and (rule_id is None or screen_rule(rule_id).level != "contraindicated"):
+                own = ingredient.rule
+                rule_id = own if own and screen_rule(own).level == "contraindicated" else "opioid-analgesic"
             if rule_id is None:
                 continue
             required = screen_rule(rule_id).requires_condition
