@@ -68,6 +68,7 @@ def test_human_output_names_the_match_and_the_disclaimer():
         (["--med", "x", "--weight-kg", "0"], "--weight-kg"),
         (["--med", "x", "--surgery-date", "2026-02-30"], "YYYY-MM-DD"),
         (["--med", "x", "--surgery-date", "next week"], "YYYY-MM-DD"),
+        (["--med", "x", "--surgery-date", "1926-11-24"], "within 5 years"),
         (["--med", "x", "--hepatic", "bad"], "none, mild, moderate, severe"),
         (["--condition", "hashimotto"], "hashimotos-thyroiditis"),
         (["--med", " "], "empty"),

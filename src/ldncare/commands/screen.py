@@ -25,6 +25,7 @@ from ldncare.core.safety import (
 __all__ = ["screen_command"]
 
 HEPATIC = ("none", "mild", "moderate", "severe")
+SURGERY_WINDOW_DAYS = 5 * 366  # a surgery date further away than this is a typo
 DISCLAIMER = "Not medical advice: talk to your prescriber or pharmacist before you start, stop or change anything."
 _MARK = {"contraindicated": "CONTRAINDICATED", "caution": "CAUTION", "info": "INFO"}
 
@@ -86,6 +87,8 @@ def screen_command(
             surgery = dt.date.fromisoformat(surgery_date.strip())
         except ValueError:
             fail(f"--surgery-date {surgery_date!r} is not a real calendar date; allowed: YYYY-MM-DD, e.g. 2026-12-01")
+        if abs((surgery - dt.date.today()).days) > SURGERY_WINDOW_DAYS:
+            fail(f"--surgery-date {surgery.isoformat()} is more than 5 years from today; allowed: a date within 5 years (YYYY-MM-DD)")
     if any(not m.strip() for m in med):
         fail("--med was given an empty name; allowed: a medicine name such as 'tramadol 50 mg' or 'Norco 5/325'")
     if any(len(m) > 200 for m in med):
