@@ -125,6 +125,12 @@ API: dict[str, list[tuple]] = {
     "PUT /api/v1/patients/{patient_id}/diary/{entry_id}": [("put", lambda w: f"/api/v1/patients/{_pid(w)}/diary/{w['checkin'].uuid}", CHECKIN_BODY, DIARY_WRITE_API)],
     "DELETE /api/v1/patients/{patient_id}/diary/{entry_id}": [("delete", lambda w: f"/api/v1/patients/{_pid(w)}/diary/{w['checkin'].uuid}", None, DIARY_WRITE_API)],
     "GET /api/v1/patients/{patient_id}/plan": [("get", lambda w: f"/api/v1/patients/{_pid(w)}/plan", None, expect(owner="ok", clin_ok="ok", pharm_ok="ok"), SEES_PLAN)],
+    "GET /api/v1/patients/{patient_id}/analysis": [("get", lambda w: f"/api/v1/patients/{_pid(w)}/analysis", None, RECORD)],
+    "POST /api/v1/screen": [("post", lambda w: "/api/v1/screen", {"medicines": ["tramadol"]}, ANY_SIGNED_IN)],
+    "POST /api/v1/plan-preview": [("post", lambda w: "/api/v1/plan-preview", {"start_date": "2026-01-01"}, ANY_SIGNED_IN)],
+    "POST /api/v1/compound/liquid": [("post", lambda w: "/api/v1/compound/liquid", {"dose_mg": 4.5, "days": 30}, ANY_SIGNED_IN)],
+    "POST /api/v1/simulate": [("post", lambda w: "/api/v1/simulate", {"dose_mg": 4.5, "days": 2}, ANY_SIGNED_IN)],
+    "GET /api/v1/evidence/{condition_id}": [("get", lambda w: "/api/v1/evidence/fibromyalgia", None, PUBLIC)],
     "GET /api/v1/prescriptions": [("get", lambda w: "/api/v1/prescriptions", None, ANY_SIGNED_IN, SEES_PLAN)],
 }
 # A stranger's diary day, addressed through the owner's record or their own, is never reachable.

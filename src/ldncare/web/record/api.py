@@ -18,7 +18,7 @@ from pydantic import ConfigDict
 
 from ldncare.web import policy
 from ldncare.web.idempotency import run_idempotent
-from ldncare.web.record import services
+from ldncare.web.record import core_bridge, services
 from ldncare.web.record.models import CheckIn
 from ldncare.web.record.services import CheckInData, DuplicateDayError
 
@@ -225,6 +225,18 @@ def plan_read(request, patient_id: uuid_module.UUID):
     policy.require(request, allowed=plan is not None, patient=patient, object_type="plan",
                    object_id=str(plan.uuid) if plan else "", channel=CHANNEL)
     return plan_out(plan)
+
+
+@router.get("/patients/{patient_id}/analysis", response={200: dict, 422: ErrorOut},
+            summary="Is it working? The response analysis of one outcome")
+def analysis_read(request, patient_id: uuid_module.UUID,
+                  outcome: Literal["pain", "fatigue", "sleep_quality", "mood"] = "pain"):
+    patient = policy.get_patient_or_404(request, patient_id, part="analysis", channel=CHANNEL)
+    checkins = list(policy.checkins_visible_to(request.user).filter(patient=patient))
+    result = core_bridge.analyze(checkins, outcome=outcome)
+    if result is None:
+        return Status(422, {"detail": "The diary cannot be analysed", "errors": []})
+    return result
 
 
 @router.get("/prescriptions", response=list[PlanOut], summary="Pharmacists: current plans sent to my pharmacy")
