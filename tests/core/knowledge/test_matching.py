@@ -25,3 +25,15 @@ def test_suggestions_are_distinct_ids_best_first():
     assert vocab.suggest("fibromialgia") == ["fibromyalgia"]
     assert vocab.suggest("") == []
     assert vocab.suggest("zzzzzz") == []
+
+
+def test_a_known_name_inside_longer_text_is_suggested():
+    vocab = Vocabulary([("crohns-disease", ["Crohn's disease"]), ("ulcerative-colitis", ["ulcerative colitis", "UC"])])
+    assert vocab.lookup("Crohn's disease in children") is None
+    assert vocab.suggest("Crohn's disease in children") == ["crohns-disease"]
+    assert set(vocab.suggest("ulcerative colitis and Crohn's disease")) == {"crohns-disease", "ulcerative-colitis"}
+
+
+def test_short_abbreviations_are_not_suggested_for_unrelated_words():
+    vocab = Vocabulary([("multiple-sclerosis", ["SPMS", "MS"])])
+    assert vocab.suggest("symptoms") == []

@@ -59,12 +59,16 @@ class Vocabulary:
 
     def __init__(self, entries: Iterable[tuple[str, Iterable[str]]]) -> None:
         self._by_key: dict[str, str] = {}
+        self._phrases: list[tuple[str, str]] = []  # (" word word ", id) for whole-word suggestions
         for record_id, names in entries:
             for name in [record_id, *names]:
                 for key in name_keys(name):
                     owner = self._by_key.setdefault(key, record_id)
                     if owner != record_id:
                         raise ValueError(f"name {name!r} matches both {owner!r} and {record_id!r}")
+                phrase = _words(_POSSESSIVE.sub("", name))
+                if len(phrase.replace(" ", "")) >= 5:
+                    self._phrases.append((phrase, record_id))
 
     def lookup(self, text: str) -> str | None:
         """The id whose name or synonym matches ``text``, else ``None``."""
@@ -78,12 +82,20 @@ class Vocabulary:
         key = match_key(text)
         if not key:
             return []
-        close = difflib.get_close_matches(key, list(self._by_key), n=4 * n, cutoff=cutoff)
+        words = _words(_POSSESSIVE.sub("", text))
+        # a known name inside longer text: "Crohn's disease in children" -> crohns-disease
+        ids = [record_id for phrase, record_id in self._phrases if phrase in words]
+        close = [
+            k
+            for k in difflib.get_close_matches(key, list(self._by_key), n=4 * n, cutoff=cutoff)
+            if len(k) >= 5 or difflib.SequenceMatcher(None, key, k).ratio() >= 0.8  # "symptoms" is not "spms"
+        ]
         if len(key) >= 4:  # a word the user typed inside a longer name: "colitis" -> ulcerative colitis
             close += [k for k in self._by_key if key in k and k not in close]
-        ids: list[str] = []
-        for candidate in close:
-            record_id = self._by_key[candidate]
-            if record_id not in ids:
-                ids.append(record_id)
-        return ids[:n]
+        ids += [self._by_key[candidate] for candidate in close]
+        return list(dict.fromkeys(ids))[:n]
+
+
+def _words(text: str) -> str:
+    """`` word word `` with single spaces and padding, for whole-word containment tests."""
+    return " " + " ".join(_NOT_ALNUM.sub(" ", _APOSTROPHES.sub("", _fold(text))).split()) + " "
