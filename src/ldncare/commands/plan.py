@@ -106,7 +106,11 @@ def _print_plan(result: Plan) -> None:
     console.print(table)
     console.print(f"Target {result.target_mg} mg, maximum {result.max_mg} mg, liquid {result.concentration_mg_per_ml} mg/mL.")
     morning = result.morning_option
-    console.print(f"If sleep is disturbed: {morning.advice} [dim](evidence: {morning.evidence_level})[/]")
+    if result.timing == "morning":
+        console.print(f"Timing: moved to the morning ({morning.default_time}) for disturbed sleep "
+                      f"[dim](evidence: {morning.evidence_level})[/]")
+    else:
+        console.print(f"If sleep is disturbed: {morning.advice} [dim](evidence: {morning.evidence_level})[/]")
     for note in result.notes:
         console.print(f"[yellow]Note:[/] {note}")
     console.print("Sources: " + "; ".join(s.label for s in dict.fromkeys(result.sources)))

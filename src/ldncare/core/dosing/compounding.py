@@ -262,7 +262,8 @@ def compound_liquid(
 
     batches = _batches(delivered, days, bud_days, concentration, source, overage)
     if len(batches) > 1:
-        warnings.append(f"{days} days is longer than the {bud_days}-day BUD: make {len(batches)} batches, each within its BUD.")
+        warnings.append(f"{days} days is longer than the {bud_days}-day BUD: make {len(batches)} batches, each when the "
+                        "previous one runs out; each batch's BUD counts from its own preparation date.")
     prep = {
         "dose_mg": _dec(dose), "days": days, "concentration_mg_per_ml": _dec(concentration), "source": source,
         "preserved": preserved, "formula": formula.id, "exact_volume_ml": _dec(exact_ml),
