@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from ldncare.commands import compound, plan, screen, server, triage
+from ldncare.commands import compound, evidence, plan, screen, server, triage
 from ldncare.commands import analyze as analyze_command
 from ldncare.commands import simulate as simulate_command
 from ldncare.commands import trial as trial_command
@@ -35,6 +35,7 @@ app.command("plan")(plan.plan)
 app.add_typer(compound.app, name="compound")
 app.command("screen")(screen.screen_command)
 app.command("triage")(triage.triage_command)
+app.add_typer(evidence.app, name="evidence")
 
 
 def main() -> None:

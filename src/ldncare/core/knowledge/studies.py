@@ -88,8 +88,8 @@ class Citation(Record):
 
     @property
     def short(self) -> str:
-        """``Smith 2007`` style label (``Anonymous 2010`` when the author is not known)."""
-        name = (self.first_author or "Anonymous").split()[0]
+        """``Smith 2007`` style label (``Author not verified 2010`` when the source read did not show the author)."""
+        name = self.first_author.split()[0] if self.first_author else "Author not verified"
         return f"{name} {self.year}"
 
 
