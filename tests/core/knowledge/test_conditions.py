@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import pytest
-import simple_icd_10_cm as cm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +15,10 @@ from ldncare.core.knowledge import (
     resolve_condition,
 )
 from ldncare.core.knowledge.records import load_records
+
+with warnings.catch_warnings():  # the package reads its data with importlib.resources' legacy API
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import simple_icd_10_cm as cm
 
 CONTRACT_IDS = {
     "crohns-disease", "ulcerative-colitis", "multiple-sclerosis", "systemic-sclerosis",
