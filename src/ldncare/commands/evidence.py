@@ -38,8 +38,9 @@ from ldncare.core.evidence.importers import (
     read_pubmed_xml,
     write_drafts,
 )
-from ldncare.core.evidence.search import KINDS, load_claim_records, search
+from ldncare.core.evidence.search import KINDS, search
 from ldncare.core.evidence.summaries import ConditionSummary, summarize_all, summarize_condition
+from ldncare.core.knowledge.claims import VERDICTS, load_claims
 from ldncare.core.knowledge.conditions import Condition, UnknownConditionError, resolve_condition
 
 __all__ = ["ConditionGroup", "app"]
@@ -208,21 +209,17 @@ def claims_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """The article's factual claims, each with its verdict, explanation and sources."""
-    claims = load_claim_records()
-    if not claims:
-        fail("no claims are recorded in the knowledge base (claims.yaml is missing)")
-    verdicts = sorted({c.verdict for c in claims})
+    claims = load_claims()
     if verdict is not None:
-        if verdict not in verdicts:
-            fail(f"unknown verdict {verdict!r}; allowed: {', '.join(verdicts)}")
+        if verdict not in VERDICTS:
+            fail(f"unknown verdict {verdict!r}; allowed: {', '.join(VERDICTS)}")
         claims = tuple(c for c in claims if c.verdict == verdict)
     if _json_flag(ctx, as_json):
         print_json([c.model_dump(mode="json") for c in claims])
         return
     console = Console()
     for c in claims:
-        label = getattr(c, "verdict_label", c.verdict)
-        console.print(f"[bold]{label}[/bold]: {c.claim}")
+        console.print(f"[bold]{c.verdict_label}[/bold]: {c.claim}")
         console.print(f"  {c.explanation}")
         console.print(f"  Sources: {', '.join(s.label for s in c.sources)}\n")
     console.print(NOT_ADVICE)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from ldncare.core.knowledge.claims import Claim, load_claims
 from ldncare.core.knowledge.conditions import load_conditions
 from ldncare.core.knowledge.side_effects import load_side_effects
 from ldncare.core.knowledge.studies import load_studies
@@ -74,22 +75,9 @@ def _doc(kind: str, ident: str, title: str, snippet: str, weighted: Iterable[tup
     return _Doc(kind, ident, title, " ".join(snippet.split())[:200], fields)
 
 
-def load_claim_records() -> tuple[Any, ...]:
-    """The knowledge base's article claims (``load_claims()``), or ``()`` if not available."""
-    try:
-        from ldncare.core.knowledge.claims import load_claims  # type: ignore[import-not-found]
-    except ImportError:
-        return ()
+def load_claim_records() -> tuple[Claim, ...]:
+    """The knowledge base's article claims (:func:`ldncare.core.knowledge.claims.load_claims`)."""
     return tuple(load_claims())
-
-
-def _claim_text(claim: Any) -> tuple[str, str]:
-    data = claim.model_dump(mode="json") if hasattr(claim, "model_dump") else dict(vars(claim))
-    title = next((str(data[k]) for k in ("claim", "statement", "text", "quote", "title") if data.get(k)), str(data.get("id")))
-    body = " ".join(
-        str(data[k]).replace("_", " ") for k in ("quote", "verdict", "explanation", "section") if data.get(k)
-    )
-    return title, body
 
 
 @cache
@@ -110,9 +98,9 @@ def _index() -> tuple[_Doc, ...]:
         docs.append(_doc("side_effect", e.id, e.name, e.expected_course, [
             (3, e.name), (2, " ".join(e.synonyms)), (2, e.id.replace("_", " ")), (1, e.expected_course), (1, e.what_to_do),
         ]))  # fmt: skip
-    for claim in load_claim_records():
-        title, body = _claim_text(claim)
-        docs.append(_doc("claim", str(claim.id), title, body or title, [(3, title), (1, body)]))
+    for c in load_claim_records():
+        body = " ".join([c.quote, c.verdict_label, c.explanation, c.section])
+        docs.append(_doc("claim", c.id, c.claim, f"{c.verdict_label}: {c.explanation}", [(3, c.claim), (2, c.quote), (1, body)]))
     return tuple(docs)
 
 
