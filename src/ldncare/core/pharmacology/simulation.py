@@ -48,10 +48,10 @@ SCENARIO_EVIDENCE: dict[str, str] = {
     "fast": ("fast equilibrium: binding on plasma naltrexone fitted to Rabiner 2011 PET (2-50 mg, < 8 h); "
              "offset t1/2 ~0.5 h -> a TRANSIENT blockade at LDN doses. Contradicted at 50 mg by Lee 1988 "
              "(offset half-time 72-108 h) and the label (70-80 % at 48 h)."),
-    "compromise": ("effect compartment (t1/2 11.8 h) fitted to Rabiner 2011, the label's 48 h value and the "
+    "compromise": ("effect compartment (t1/2 9 h) fitted to Rabiner 2011, the label's 48 h value and the "
                    "12.5 mg PET course; a SUSTAINED PARTIAL blockade at LDN doses."),
-    "slow": ("slow dissociation (t1/2 ~79 h) fitted to Rabiner 2011 + Lee 1988; near-continuous blockade at "
-             "LDN doses; over-predicts 15 mg occupancy (82 vs 61 %) and 12.5 mg at 72 h."),
+    "slow": ("slow dissociation (t1/2 ~57 h) fitted to Rabiner 2011 + Lee 1988; near-continuous blockade at "
+             "LDN doses; over-predicts 15 mg occupancy (85 vs 61 %) and 12.5 mg at 72 h."),
 }
 
 
