@@ -175,10 +175,10 @@ def _standard_error(effect: Effect) -> tuple[float, str, str] | None:
     if effect.ci_low is not None and effect.ci_high is not None:
         z = stats.norm.isf((1 - effect.ci_level) / 2)
         se = (effect.ci_high - effect.ci_low) / (2 * z)
-        return se, "computed", f"se = (upper - lower) / (2 x {z:.3f}) from the stated {effect.ci_level:.0%} CI [{effect.ci_low}, {effect.ci_high}]"
+        return float(se), "computed", f"se = (upper - lower) / (2 x {z:.3f}) from the stated {effect.ci_level:.0%} CI [{effect.ci_low}, {effect.ci_high}]"
     if effect.p_value is not None and effect.estimate != 0 and effect.p_value < 1:
         z = stats.norm.isf(effect.p_value / 2)
-        return abs(effect.estimate) / z, "computed", f"se = |estimate| / z(1 - p/2) = {abs(effect.estimate)} / {z:.3f} from the stated P = {effect.p_value}"
+        return float(abs(effect.estimate) / z), "computed", f"se = |estimate| / z(1 - p/2) = {abs(effect.estimate)} / {z:.3f} from the stated P = {effect.p_value}"
     return None
 
 
