@@ -231,6 +231,9 @@ def analyze_response(diary: Diary, outcome: str = "pain", *, lag_days: int = DEF
     status = decide_status(ci_improvement_low, p)
     if status == "unclear":
         caveats.append(BLINDED_SUGGESTION)
+    if status == "likely_non_responder" and ci_improvement_low > 0:
+        caveats.append(f"{outcome} did improve, but probably by less than the clinically important "
+                       f"{mcid_points:g} points.")
     if ci_improvement_low < 0 and (ci[0] > 0 if lower_is_better else ci[1] < 0):
         caveats.append(f"{outcome} got worse during maintenance than at baseline.")
     percent = None

@@ -106,19 +106,21 @@ def _integrated_cov(gaps, rho_hat, y, X, beta_hat):
     y_w = np.concatenate([np.broadcast_to(y[0], (grid.size, 1)), (y[None, 1:] - a * y[None, :-1]) / c], axis=1)
     X_w = np.concatenate([np.broadcast_to(X[0], (grid.size, 1, p)),
                           (X[None, 1:, :] - a[:, :, None] * X[None, :-1, :]) / c[:, :, None]], axis=1)
-    xtx = np.einsum("gni,gnj->gij", X_w, X_w)
-    xty = np.einsum("gni,gn->gi", X_w, y_w)
-    beta = np.linalg.solve(xtx, xty[:, :, None])[:, :, 0]
-    resid = y_w - np.einsum("gni,gi->gn", X_w, beta)
-    rss = np.maximum(np.einsum("gn,gn->g", resid, resid), 1e-300)
+    X_wt = X_w.transpose(0, 2, 1)
+    xtx = X_wt @ X_w
+    xty = X_wt @ y_w[:, :, None]
+    inv = np.linalg.inv(xtx)
+    beta = (inv @ xty)[:, :, 0]
+    fitted = (X_w @ beta[:, :, None])[:, :, 0]
+    resid = y_w - fitted
+    rss = np.maximum((resid * resid).sum(axis=1), 1e-300)
     _, logdet = np.linalg.slogdet(xtx)
     objective = 0.5 * (n - p) * np.log(rss) + np.log(c).sum(axis=1) + 0.5 * logdet
     weights = np.exp(-(objective - objective.min()))
     weights /= weights.sum()
-    inv = np.linalg.inv(xtx)
-    within = np.einsum("g,gij->ij", weights * rss / (n - p), inv)
+    within = np.tensordot(weights * rss / (n - p), inv, axes=1)
     centred = beta - beta_hat
-    between = np.einsum("g,gi,gj->ij", weights, centred, centred)
+    between = (centred * weights[:, None]).T @ centred
     return within + between
 
 

@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from scipy.signal import lfilter
 
 from ldncare.core.response.diary import CORE_OUTCOMES, Diary, DiaryDay
 
@@ -29,10 +30,8 @@ def ar1_noise(rng: np.random.Generator, n: int, rho: float, sd: float, size: int
     """Stationary AR(1) noise with marginal standard deviation ``sd`` (shape ``(size, n)`` or ``(n,)``)."""
     shape = (1 if size is None else size, n)
     innovations = rng.normal(0.0, sd * np.sqrt(1 - rho * rho), shape)
-    out = np.empty(shape)
-    out[:, 0] = rng.normal(0.0, sd, shape[0])
-    for t in range(1, n):
-        out[:, t] = rho * out[:, t - 1] + innovations[:, t]
+    innovations[:, 0] = rng.normal(0.0, sd, shape[0])  # the first day from the stationary law
+    out = lfilter([1.0], [1.0, -rho], innovations, axis=1)  # x_t = rho x_{t-1} + e_t
     return out[0] if size is None else out
 
 
@@ -61,34 +60,35 @@ def simulate_diary(effect_points: float | Mapping[str, float] = 0.0, *, seed: in
             values = np.round(values)
         series[name] = np.clip(values, 0, 10)
     times = [dose_time] * n if isinstance(dose_time, str) else list(dose_time)
+    parsed = {t: dt.time(*map(int, t.split(":"))) for t in set(times)}
+    u_missed, u_skip, u_dreams, u_insomnia, u_persistent = rng.random((5, n)).tolist()
+    columns = {name: series[name].tolist() for name in outcomes}
     days = []
     for i in range(n):
-        date = start + dt.timedelta(days=i)
         if i < baseline_days:
             phase, dose = "baseline", None
         elif i < baseline_days + titration_days:
             phase, dose = "titration", float(doses_mg[(i - baseline_days) // step_days])
         else:
             phase, dose = "maintenance", float(doses_mg[-1])
-        if dose is not None and rng.random() < missed_dose_fraction:
+        if dose is not None and u_missed[i] < missed_dose_fraction:
             dose = None
-        if i > 0 and rng.random() < missing_fraction:
+        if i > 0 and u_skip[i] < missing_fraction:
             continue  # a day without a check-in
-        scores = {name: float(series[name][i]) for name in outcomes}
         reported: list[tuple[str, str]] = []
         if side_effects and i >= baseline_days:
             since_step = (i - baseline_days) % step_days if i < baseline_days + titration_days else i - baseline_days - titration_days
-            if since_step < 4 and rng.random() < 0.8:
+            if since_step < 4 and u_dreams[i] < 0.8:
                 reported.append(("vivid_dreams", "mild" if since_step else "moderate"))
-            if since_step < 2 and rng.random() < 0.5:
+            if since_step < 2 and u_insomnia[i] < 0.5:
                 reported.append(("insomnia", "mild"))
-        if persistent_side_effect and i >= baseline_days and rng.random() < 0.7:
+        if persistent_side_effect and i >= baseline_days and u_persistent[i] < 0.7:
             reported.append((persistent_side_effect, "mild"))
-        hhmm = times[i] if dose is not None else None
         days.append(DiaryDay(
-            date=date, ldn_dose_mg=dose,
-            dose_time=dt.time(*map(int, hhmm.split(":"))) if hhmm else None,
-            phase=phase if write_phase else None, scores=scores, side_effects=tuple(reported)))
+            date=start + dt.timedelta(days=i), ldn_dose_mg=dose,
+            dose_time=parsed[times[i]] if dose is not None else None,
+            phase=phase if write_phase else None, scores={name: columns[name][i] for name in outcomes},
+            side_effects=tuple(reported)))
     return Diary(days=tuple(days), outcomes=tuple(outcomes))
 
 
