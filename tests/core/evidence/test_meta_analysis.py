@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from ldncare.core.evidence.meta_analysis import (
@@ -46,6 +48,10 @@ def test_heterogeneous_effects_solve_the_paule_mandel_equation():
     # Paule-Mandel: the generalized Q statistic equals its expectation k - 1 (tolerance of the solver).
     assert w @ (y - mu) ** 2 == pytest.approx(len(pairs) - 1, abs=1e-4)
     assert r["tau2_dl"] > 0
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    dl = combine_effects(y, np.array([se**2 for _, se in pairs]), method_re="dl")
+    assert r["tau2_dl"] == pytest.approx(dl.tau2, rel=1e-12)  # same moment estimator when positive
     assert r["i2"] == pytest.approx((r["q"] - 3) / r["q"])
 
 
@@ -93,3 +99,24 @@ def test_forest_plot_refuses_other_formats(tmp_path):
     with pytest.raises(ValueError, match=r"\.png or \.svg"):
         draw_forest(pool_condition("fibromyalgia"), tmp_path / "forest.pdf")
     assert not (tmp_path / "forest.pdf").exists()
+
+
+_study = st.tuples(st.floats(-3, 3, allow_nan=False), st.floats(0.05, 2.0, allow_nan=False))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_study, min_size=2, max_size=8), st.floats(0.1, 10), st.randoms(use_true_random=False))
+def test_pooling_properties(pairs, scale, rnd):
+    r = pool_effects(_effects(pairs))
+    estimates = [e for e, _ in pairs]
+    assert min(estimates) - 1e-9 <= r["estimate"] <= max(estimates) + 1e-9
+    assert r["ci_low"] < r["estimate"] < r["ci_high"]
+    assert r["tau2"] >= 0
+    assert 0 <= r["i2"] < 1
+    # random effects never claim more precision than the fixed-effect (tau² = 0) model
+    assert r["se"] >= 1 / math.sqrt(sum(1 / se**2 for _, se in pairs)) - 1e-12
+    shuffled = list(pairs)
+    rnd.shuffle(shuffled)
+    assert pool_effects(_effects(shuffled))["estimate"] == pytest.approx(r["estimate"], abs=1e-6)
+    scaled = pool_effects(_effects([(e * scale, se * scale) for e, se in pairs]))
+    assert scaled["estimate"] == pytest.approx(r["estimate"] * scale, rel=1e-4, abs=1e-6)

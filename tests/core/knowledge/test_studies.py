@@ -185,3 +185,25 @@ def test_studies_for_condition_is_sorted_newest_first():
 def test_unknown_study():
     with pytest.raises(UnknownStudyError):
         get_study("nobody2099")
+
+
+_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+
+
+def _spellings(value: float) -> set[str]:
+    a = abs(value)
+    forms = {f"{a:g}", f"{a:.1f}", f"{a:.2f}", f"{a:.3f}"}
+    if a < 1:
+        forms |= {f.lstrip("0") for f in list(forms)}
+    if a == int(a) and int(a) in _WORDS:
+        forms.add(_WORDS[int(a)])
+    return forms
+
+
+def test_every_structured_number_is_printed_in_its_result_text():
+    """The numbers in ``values`` are transcriptions of the result text, not new data."""
+    for study in load_studies():
+        for result in study.results:
+            text = result.text.lower()
+            for key, value in result.values.items():
+                assert any(form in text for form in _spellings(value)), (study.id, key, value)

@@ -210,13 +210,15 @@ def pool_effects(effects: list[PooledEffect]) -> dict[str, float]:
     """
     est = np.array([e.estimate for e in effects], dtype=float)
     var = np.array([e.se**2 for e in effects], dtype=float)
-    res = combine_effects(est, var, method_re="pm", row_names=[e.study_id for e in effects])
+    with np.errstate(divide="ignore", invalid="ignore"):  # statsmodels' I² divides by Q, which may be 0
+        res = combine_effects(est, var, method_re="pm", row_names=[e.study_id for e in effects])
     z = stats.norm.isf(0.025)
     mean, se = float(res.mean_effect_re), float(res.sd_eff_w_re)
     q = float(res.q)
     df = len(effects) - 1
-    dl = combine_effects(est, var, method_re="dl")
-    tau2_dl = max(0.0, float(dl.tau2))
+    # DerSimonian-Laird moment estimate, truncated at zero (DerSimonian & Laird 1986)
+    w = 1 / var
+    tau2_dl = max(0.0, float((q - df) / (w.sum() - (w**2).sum() / w.sum())))
     w_dl = 1 / (var + tau2_dl)
     return {
         "estimate": mean,
@@ -229,7 +231,7 @@ def pool_effects(effects: list[PooledEffect]) -> dict[str, float]:
         "q": q,
         "tau2_dl": tau2_dl,
         "estimate_dl": float(w_dl.dot(est) / w_dl.sum()),
-        "weights": [float(w) for w in res.weights_rel_re],
+        "weights": [float(weight) for weight in res.weights_rel_re],
     }
 
 
