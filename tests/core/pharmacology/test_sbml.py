@@ -24,8 +24,7 @@ def test_document_passes_the_consistency_check():
     assert model.getNumEvents() == 4 + 3  # SR: 4 end events, 3 start events (the first is an initial value)
 
 
-@pytest.mark.parametrize("scenario", ["fast", "compromise", "slow"])
-@pytest.mark.parametrize("form", ["ir", "sr"])
+@pytest.mark.parametrize(("scenario", "form"), [("fast", "ir"), ("compromise", "sr"), ("slow", "sr")])
 def test_roadrunner_agrees_with_the_engine(scenario, form):
     regimen = daily_at(4.5, "22:00", days=3, form=form)
     subjects = sample_subjects(2, seed=3)
