@@ -207,3 +207,12 @@ def test_every_structured_number_is_printed_in_its_result_text():
             text = result.text.lower()
             for key, value in result.values.items():
                 assert any(form in text for form in _spellings(value)), (study.id, key, value)
+
+
+def test_younger_2013_computed_effect_reproduces_its_derivation():
+    from scipy import stats
+
+    effect = get_study("younger2013-fibromyalgia-crossover").effects[0]
+    t = stats.t.isf(0.016 / 2, df=30)
+    assert t == pytest.approx(2.55, abs=0.005)
+    assert -t / 31**0.5 == pytest.approx(effect.estimate, abs=0.005)
