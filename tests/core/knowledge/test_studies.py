@@ -76,6 +76,10 @@ def test_every_study_is_about_a_contract_condition_and_every_condition_has_studi
         assert set(study.conditions) <= CONDITION_IDS, study.id
     for condition_id in CONDITION_IDS:
         assert studies_for_condition(condition_id), condition_id
+    from ldncare.core.knowledge.conditions import load_conditions
+
+    known = {c.id for c in load_conditions()}
+    assert {c for s in load_studies() for c in s.conditions} <= known
 
 
 def test_smith_2007_numbers_match_the_abstract():
