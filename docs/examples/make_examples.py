@@ -61,7 +61,7 @@ def main() -> None:
     key_path = HERE / "trial-key.json"
     key_path.unlink(missing_ok=True)
     save_key(key, key_path)
-    trial_path = write_diary(simulate_trial_diary(design, key, effect_points=-3.0, seed=505), HERE / "trial-diary.csv")
+    trial_path = write_diary(simulate_trial_diary(design, key, effect_points=-3.0, seed=507), HERE / "trial-diary.csv")
     result = analyze_trial(read_diary(trial_path), key, "pain")
     expected["trial"] = {"verdict": result.verdict, "pair_improvements": list(result.pair_improvements),
                          "p_ldn_better_by_mcid": result.bayes["p_ldn_better_by_mcid"]}

@@ -8,16 +8,18 @@ import json
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import integrate, stats
 
 from ldncare.core.response.diary import Diary, DiaryDay
 from ldncare.core.response.simulate import simulate_trial_diary
 from ldncare.core.response.trial import (
+    PRIOR_SD_POINTS,
     TrialKeyError,
     analyze_trial,
     design_trial,
     dispensing_list,
     load_key,
+    posterior_improvement,
     save_key,
 )
 
@@ -118,15 +120,30 @@ def test_paired_t_matches_scipy():
     assert result.paired_t["p_two_sided"] == pytest.approx(ref.pvalue)
 
 
-def test_bayesian_posterior_is_the_normal_normal_update():
+def test_bayesian_posterior_matches_closed_form_and_quadrature():
+    # with many degrees of freedom the t likelihood is normal: the normal-normal update
+    post = posterior_improvement(2.0, 0.5, 10_000, 2.0)
+    post_var = 1 / (1 / PRIOR_SD_POINTS**2 + 1 / 0.5**2)
+    post_mean = post_var * 2.0 / 0.5**2
+    assert post["posterior_mean"] == pytest.approx(post_mean, abs=1e-3)
+    assert post["posterior_sd"] == pytest.approx(np.sqrt(post_var), abs=1e-3)
+    assert post["p_ldn_better_by_mcid"] == pytest.approx(stats.norm.sf(2.0, post_mean, np.sqrt(post_var)), abs=1e-3)
+    # with 2 df (3 pairs): numerical integration of prior x t likelihood
+    density = lambda d: stats.norm.pdf(d, 0, PRIOR_SD_POINTS) * stats.t.pdf((2.5 - d) / 0.7, 2)  # noqa: E731
+    total = integrate.quad(density, -30, 30)[0]
+    above = integrate.quad(density, 2.0, 30)[0]
+    post = posterior_improvement(2.5, 0.7, 2, 2.0)
+    assert post["p_ldn_better_by_mcid"] == pytest.approx(above / total, abs=2e-3)
+    # heavier tails than a normal likelihood: less certain of a benefit
+    normal = posterior_improvement(2.5, 0.7, 10_000, 2.0)
+    assert post["p_ldn_better"] < normal["p_ldn_better"]
+
+
+def test_trial_analysis_uses_the_posterior():
     design, key = design_trial(start_date=START, seed=14)
     result = analyze_trial(simulate_trial_diary(design, key, effect_points=-2.0, seed=6), key, "pain")
-    se = result.bayes["likelihood_se"]
-    mean = result.paired_t["mean_improvement"]
-    post_var = 1 / (1 / 4 + 1 / se**2)
-    assert result.bayes["posterior_mean"] == pytest.approx(post_var * mean / se**2)
-    assert result.bayes["posterior_sd"] == pytest.approx(np.sqrt(post_var))
-    assert result.bayes["p_ldn_better_by_mcid"] == pytest.approx(stats.norm.sf(2.0, post_var * mean / se**2, np.sqrt(post_var)))
+    expected = posterior_improvement(result.paired_t["mean_improvement"], result.bayes["likelihood_se"], 2, 2.0)
+    assert result.bayes == expected
 
 
 def test_trial_false_positive_rate_is_low():

@@ -10,11 +10,12 @@ is held apart, by the pharmacist, and only :func:`analyze_trial` reads it.
 
 Analysis after unblinding: period means of the analysed days; the paired t-test on the
 pair differences (Chen & Chen 2014: keeps its nominal type-I error); a day-level model with
-a mean per pair, an LDN indicator and AR(1) errors; and a Bayesian normal-normal summary:
-prior on the true improvement N(0, 2²) points (weakly informative: it keeps 95 % of its mass
-within ±3.9 points of no effect on a 0-10 scale), likelihood N(mean pair improvement, SE²)
-with SE the larger of the between-pair SE and the AR(1) model SE, so that
-P(LDN beats placebo by ≥ MCID) is read from the normal posterior.
+a mean per pair, an LDN indicator and AR(1) errors; and a Bayesian summary: prior on the
+true improvement N(0, 2²) points (weakly informative: it keeps 95 % of its mass within
+±3.9 points of no effect on a 0-10 scale), likelihood of the mean pair improvement
+Student t with ``pairs - 1`` degrees of freedom and scale SE = the larger of the
+between-pair SE and the AR(1) model SE, so P(LDN beats placebo by ≥ MCID) is read from
+the posterior (see :func:`posterior_improvement`).
 
 >>> import datetime as dt
 >>> design, key = design_trial(pairs=3, period_weeks=4, start_date=dt.date(2027, 1, 4), seed=7)
@@ -54,6 +55,7 @@ __all__ = [
     "design_trial",
     "dispensing_list",
     "load_key",
+    "posterior_improvement",
     "save_key",
 ]
 
@@ -333,16 +335,8 @@ def analyze_trial(diary: Diary, key: AllocationKey, outcome: str = "pain", *,
              "method": "daily scores on a mean per pair and an LDN indicator, AR(1) errors (REML)"}
 
     se = max(float(se_between), float(fit.se[-1]))
-    prior_precision = 1 / PRIOR_SD_POINTS**2
-    post_var = 1 / (prior_precision + 1 / se**2)
-    post_mean = post_var * (mean_imp / se**2)
-    post_sd = float(np.sqrt(post_var))
-    p_gt0 = float(stats.norm.sf(0, post_mean, post_sd))
-    p_mcid = None if mcid is None else float(stats.norm.sf(mcid, post_mean, post_sd))
-    bayes = {"prior": f"improvement ~ Normal(0, {PRIOR_SD_POINTS:g}^2) points (weakly informative, centred on no effect)",
-             "likelihood_se": se, "posterior_mean": float(post_mean), "posterior_sd": post_sd,
-             "ci95": [float(post_mean - 1.96 * post_sd), float(post_mean + 1.96 * post_sd)],
-             "p_ldn_better": p_gt0, "p_ldn_better_by_mcid": p_mcid}
+    bayes = posterior_improvement(mean_imp, se, k - 1, mcid)
+    p_gt0, p_mcid, post_mean = bayes["p_ldn_better"], bayes["p_ldn_better_by_mcid"], bayes["posterior_mean"]
     if p_mcid is not None and p_gt0 >= 0.95 and p_mcid >= 0.5:
         verdict = "ldn_better"
     elif p_mcid is not None and p_mcid < 0.1:
@@ -354,6 +348,37 @@ def analyze_trial(diary: Diary, key: AllocationKey, outcome: str = "pain", *,
     summary = _plain_language(outcome, lower, k, mean_ldn, mean_placebo, post_mean, p_gt0, p_mcid, mcid, verdict)
     return TrialAnalysis(outcome, lower, tuple(results), tuple(improvements), mean_ldn, mean_placebo, paired, model,
                          bayes, mcid, mcid_source, verdict, tuple(missing), summary)
+
+
+def posterior_improvement(mean: float, se: float, df: int, mcid: float | None) -> dict[str, Any]:
+    """Posterior of the true improvement: N(0, PRIOR_SD_POINTS²) prior × Student-t likelihood.
+
+    The likelihood of the mean pair improvement is Student t with ``df`` degrees of freedom
+    and scale ``se`` (the marginal likelihood with the between-pair variance unknown under a
+    Jeffreys prior), so three pairs (2 df) are not treated as if their spread were known.
+    Evaluated on a fine grid.
+
+    >>> post = posterior_improvement(2.0, 0.5, 1000, 2.0)
+    >>> round(post["p_ldn_better_by_mcid"], 2)  # the prior pulls towards 0: under one half
+    0.4
+    """
+    grid = np.linspace(-12.0, 12.0, 24_001)
+    log_post = stats.norm.logpdf(grid, 0.0, PRIOR_SD_POINTS) + stats.t.logpdf((mean - grid) / se, df)
+    weights = np.exp(log_post - log_post.max())
+    weights /= weights.sum()
+    cdf = np.cumsum(weights)
+    post_mean = float((weights * grid).sum())
+    post_sd = float(np.sqrt((weights * (grid - post_mean) ** 2).sum()))
+    return {
+        "prior": f"improvement ~ Normal(0, {PRIOR_SD_POINTS:g}^2) points (weakly informative, centred on no effect)",
+        "likelihood": f"mean pair improvement ~ Student t({df} df), scale {se:.3f} (unknown between-pair variance)",
+        "likelihood_se": se,
+        "posterior_mean": post_mean,
+        "posterior_sd": post_sd,
+        "ci95": [float(grid[np.searchsorted(cdf, 0.025)]), float(grid[np.searchsorted(cdf, 0.975)])],
+        "p_ldn_better": float(weights[grid > 0].sum()),
+        "p_ldn_better_by_mcid": None if mcid is None else float(weights[grid >= mcid].sum()),
+    }
 
 
 def _mean(values):
