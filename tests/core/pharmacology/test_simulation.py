@@ -42,3 +42,9 @@ def test_tlr4_gap_at_ldn_doses_is_orders_of_magnitude():
     assert gap["fold_below_lowest_in_vitro_uM"] > 100
     assert gap["hypothetical_tlr4_inhibition"] < 1e-4
     assert tlr4_exposure(0.0)["hypothetical_tlr4_inhibition"] == 0.0
+
+
+def test_package_exports_resolve():
+    import ldncare.core.pharmacology as pharmacology
+
+    assert all(hasattr(pharmacology, name) for name in pharmacology.__all__)
