@@ -106,6 +106,10 @@ def _print_report(r: dict) -> None:
     a = r["adherence"]
     console.print(f"adherence: {a['days_taken']} of {a['days_planned']} recorded treatment days with a dose"
                   + (f" ({a['days_unrecorded']} days without a check-in)" if a["days_unrecorded"] else ""))
+    pgic = r.get("pgic") or {}
+    if pgic.get("n_ratings"):
+        console.print(f"PGIC: last rating {pgic['last']} on {pgic['last_date']} (1 = very much improved, 7 = very much "
+                      f"worse); {100 * pgic['share_improved']:.0f}% of {pgic['n_ratings']} ratings at 'minimally improved' or better")
     if r.get("dose_timing") and r["dose_timing"]["difference"] is not None:
         console.print(f"sleep quality, bedtime vs morning dose: {r['dose_timing']['message']}")
     for caveat in r["caveats"]:

@@ -13,6 +13,7 @@ from ldncare.core.response.views import (
     side_effect_courses,
     summarize_adherence,
     summarize_dose_steps,
+    summarize_pgic,
 )
 
 
@@ -85,3 +86,10 @@ def test_bedtime_vs_morning_needs_both():
     timing = compare_dose_timing(simulate_diary(seed=1))
     assert timing.difference is None
     assert timing.message.startswith("needs 7 nights after a bedtime dose")
+
+
+def test_pgic_summary_uses_the_curated_threshold():
+    summary = summarize_pgic(parse_diary("date,pgic\n2026-02-01,4\n2026-03-01,3\n2026-04-01,2\n"))
+    assert (summary.n_ratings, summary.last, summary.improved_max) == (3, 2, 3)
+    assert summary.share_improved == pytest.approx(2 / 3)
+    assert summarize_pgic(parse_diary("date,pain\n2026-02-01,4\n")).share_improved is None

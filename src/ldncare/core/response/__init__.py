@@ -56,11 +56,13 @@ from ldncare.core.response.views import (
     Adherence,
     DoseStep,
     DoseTimingComparison,
+    PgicSummary,
     SideEffectCourse,
     compare_dose_timing,
     side_effect_courses,
     summarize_adherence,
     summarize_dose_steps,
+    summarize_pgic,
 )
 
 __all__ = [
@@ -80,6 +82,7 @@ __all__ = [
     "DoseTimingComparison",
     "OutcomeInstrument",
     "PeriodResult",
+    "PgicSummary",
     "PhaseSummary",
     "ResponseAnalysis",
     "SideEffectCourse",
@@ -109,5 +112,6 @@ __all__ = [
     "simulate_trial_diary",
     "summarize_adherence",
     "summarize_dose_steps",
+    "summarize_pgic",
     "write_diary",
 ]

@@ -40,6 +40,8 @@ def _spans(dates, labels):
         if spans and spans[-1][0] == label and (date - spans[-1][2]).days <= 7:
             spans[-1][2] = date + dt.timedelta(days=1)
         else:
+            if spans and (date - spans[-1][2]).days <= 7:
+                spans[-1][2] = date  # close a gap of missing days at the boundary
             spans.append([label, date, date + dt.timedelta(days=1)])
     return spans
 
@@ -128,8 +130,12 @@ def plot_response(diary: Diary, path: str | Path, outcome: str = "pain", *, lag_
     handles += ax_dose.get_legend_handles_labels()[0] + legend
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.07, 1.0), fontsize=8, frameon=False)
 
+    blinded = any(p and p.startswith("period ") for p in phases)
     title = f"{outcome}: {STATUS_TEXT[result.status]}"
-    if result.effect is not None:
+    if blinded:
+        title = (f"{outcome}: blinded n-of-1 trial diary (allocation not shown; "
+                 "analyse with 'ldncare trial analyze --key')")
+    elif result.effect is not None:
         title += (f" — change {result.effect:+.2f} points (95% CI {result.ci95[0]:+.2f} to {result.ci95[1]:+.2f})")
         if result.p_improvement_ge_mcid is not None:
             title += f", P(improvement ≥ {result.mcid_points:g}-point MCID) = {result.p_improvement_ge_mcid:.2f}"
@@ -154,8 +160,9 @@ def plot_response(diary: Diary, path: str | Path, outcome: str = "pain", *, lag_
     ax_se.legend(handles=[Patch(color=c, label=s) for s, c in SEVERITY_COLOURS.items()], loc="upper left",
                  bbox_to_anchor=(1.07, 1.0), fontsize=8, frameon=False)
     ax_se.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax_se.xaxis.get_major_locator()))
-    fig.text(0.01, 0.005, "Open-label before/after comparison: it cannot separate LDN from placebo response. "
-             "Not medical advice.", fontsize=7, color="#555")
+    footer = ("Blinded periods are labelled by bottle only. " if blinded else
+              "Open-label before/after comparison: it cannot separate LDN from placebo response. ")
+    fig.text(0.01, 0.005, footer + "Not medical advice.", fontsize=7, color="#555")
     fig.tight_layout(rect=(0, 0.02, 1, 1))
     path = Path(path)
     fig.savefig(path, dpi=dpi)

@@ -19,6 +19,7 @@ from ldncare.core.response.views import (
     side_effect_courses,
     summarize_adherence,
     summarize_dose_steps,
+    summarize_pgic,
 )
 
 __all__ = ["analysis_to_dict", "build_response_report"]
@@ -77,5 +78,9 @@ def build_response_report(diary: Diary, outcome: str = "pain", *, lag_days: int 
             "message": timing.message}
     else:
         report["dose_timing"] = None
+    pgic = summarize_pgic(diary)
+    report["pgic"] = {"n_ratings": pgic.n_ratings, "last": pgic.last,
+                      "last_date": pgic.last_date.isoformat() if pgic.last_date else None,
+                      "share_improved": _round(pgic.share_improved), "improved_max": pgic.improved_max}
     report["disclaimer"] = "Not medical advice: discuss any change with your prescriber."
     return report

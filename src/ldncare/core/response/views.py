@@ -31,11 +31,13 @@ __all__ = [
     "Adherence",
     "DoseStep",
     "DoseTimingComparison",
+    "PgicSummary",
     "SideEffectCourse",
     "compare_dose_timing",
     "side_effect_courses",
     "summarize_adherence",
     "summarize_dose_steps",
+    "summarize_pgic",
 ]
 
 PERSISTING_AFTER_DAYS = 14
@@ -220,3 +222,31 @@ def compare_dose_timing(diary: Diary, outcome: str = "sleep_quality", min_days: 
     return DoseTimingComparison(outcome, len(bed), len(morning), *means, diff, ci,
                                 f"bedtime minus morning: {diff:+.2f} points (95% CI {ci[0]:+.2f} to {ci[1]:+.2f}); "
                                 "open-label and not randomised: other changes over time can explain a difference")
+
+
+@dataclass(frozen=True, slots=True)
+class PgicSummary:
+    """Patient Global Impression of Change ratings (1 very much improved … 7 very much worse)."""
+
+    n_ratings: int
+    last: int | None
+    last_date: dt.date | None
+    share_improved: float | None  # share of ratings at or below ``improved_max``
+    improved_max: int  # 3 = "minimally improved" or better (IMMPACT)
+
+
+def summarize_pgic(diary: Diary) -> PgicSummary:
+    """Summarise the PGIC ratings; "improved" uses the curated threshold (``pgic.improved_max``).
+
+    >>> from ldncare.core.response.diary import parse_diary
+    >>> summarize_pgic(parse_diary("date,pgic\\n2026-01-01,4\\n2026-02-01,2\\n")).share_improved
+    0.5
+    """
+    from ldncare.core.response.instruments import get_instrument
+
+    improved_max = get_instrument("pgic").improved_max
+    rated = [d for d in diary.days if d.pgic is not None]
+    if not rated:
+        return PgicSummary(0, None, None, None, improved_max)
+    improved = sum(1 for d in rated if d.pgic <= improved_max)
+    return PgicSummary(len(rated), rated[-1].pgic, rated[-1].date, improved / len(rated), improved_max)
