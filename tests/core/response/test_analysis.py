@@ -7,6 +7,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from ldncare.core.response.analysis import (
@@ -178,3 +180,18 @@ def test_result_is_immutable():
     result = analyze_response(simulate_diary(seed=3), "pain")
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.status = "likely_responder"  # type: ignore[misc]
+
+
+@settings(max_examples=200, deadline=None)
+@given(improvement=st.floats(-5, 5), se=st.floats(0.05, 3), df=st.integers(3, 500), shift=st.floats(0.01, 3))
+def test_probability_and_status_rules_are_monotone(improvement, se, df, shift):
+    p = probability_at_least(improvement, se, df, 2.0)
+    assert 0.0 <= p <= 1.0
+    assert probability_at_least(improvement + shift, se, df, 2.0) >= p
+    q = stats.t.ppf(0.975, df)
+    status = decide_status(improvement - q * se, p)
+    if status == "likely_responder":
+        assert improvement - q * se > 0
+        assert p >= 0.5
+    if status == "likely_non_responder":
+        assert p < 0.1
