@@ -38,7 +38,7 @@ def plot_regimen(regimen: Regimen, path: str | Path, *, scenario: str = "fast", 
     }
     main = results[scenario]
     t = main.t_h
-    fig, (ax_c, ax_b, ax_r) = plt.subplots(3, 1, figsize=(11, 9), sharex=True,
+    fig, (ax_c, ax_b, ax_r) = plt.subplots(3, 1, figsize=(12.5, 9), sharex=True,
                                            gridspec_kw={"height_ratios": [1.1, 1.2, 1.0]})
     title = f"{regimen.description}; {weight_kg:g} kg, hepatic impairment: {hepatic}"
     fig.suptitle(f"ldncare simulation: {title}\nModel illustration, not medical advice", fontsize=11)
@@ -66,7 +66,7 @@ def plot_regimen(regimen: Regimen, path: str | Path, *, scenario: str = "fast", 
     ax_b.set_ylabel("brain μ occupancy (%)")
     ax_b.set_title("μ-opioid receptor blockade: offset mechanism unknown in humans, all three scenarios shown",
                    fontsize=10, loc="left")
-    ax_b.legend(loc="upper left", fontsize=8, ncol=3)
+    ax_b.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="scenario", title_fontsize=8)
 
     for s in SCENARIOS:
         ax_r.plot(t, results[s].series("rebound_index"), color=_COLOURS[s], lw=2.0 if s == scenario else 0.9,
@@ -75,7 +75,7 @@ def plot_regimen(regimen: Regimen, path: str | Path, *, scenario: str = "fast", 
     ax_r.set_ylabel("rebound index\n(signal / baseline − 1)")
     ax_r.set_title("HYPOTHESIS: endorphin / receptor rebound (all parameters are assumptions)", fontsize=10,
                    loc="left", color="#b30000")
-    ax_r.legend(loc="upper left", fontsize=8, ncol=3)
+    ax_r.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="scenario", title_fontsize=8)
 
     for dose in regimen.doses():
         if dose.time_h <= t[-1]:
