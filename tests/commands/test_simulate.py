@@ -79,3 +79,22 @@ def test_plot_writes_a_png(tmp_path):
     assert result.exit_code == 0, result.output
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert target.stat().st_size > 20_000
+
+
+@pytest.mark.slow
+def test_population_on_a_dask_scheduler_equals_the_local_run():
+    distributed = pytest.importorskip("distributed")
+    args = ["simulate", "--dose-mg", "4.5", "--days", "2", "--population", "300", "--seed", "8", "--json"]
+    local = runner.invoke(app, args)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        remote = runner.invoke(app, [*args, "--scheduler", cluster.scheduler_address])
+    assert remote.exit_code == 0, remote.output
+    assert json.loads(remote.stdout)["daily"] == json.loads(local.stdout)["daily"]
+
+
+def test_unreachable_scheduler_exits_2():
+    result = runner.invoke(app, ["simulate", "--dose-mg", "4.5", "--days", "1", "--population", "10",
+                                 "--scheduler", "not-an-address"])
+    assert result.exit_code == 2
+    assert "Dask scheduler" in result.output
