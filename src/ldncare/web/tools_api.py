@@ -52,7 +52,7 @@ def screen(request, payload: ScreenIn):
             breastfeeding=payload.breastfeeding, hepatic=payload.hepatic, surgery_date=payload.surgery_date,
             dose_mg=payload.dose_mg,
         ))
-    except (ValueError, LookupError) as exc:
+    except (ValueError, LookupError, ArithmeticError) as exc:
         return _refused(exc)
     return result.model_dump(mode="json")
 
@@ -75,16 +75,16 @@ class PlanPreviewIn(Schema):
 def plan_preview(request, payload: PlanPreviewIn):
     try:
         plan = dosing.build_plan(**payload.model_dump())
-    except (ValueError, LookupError, dosing.PlanError) as exc:
+    except (ValueError, LookupError, ArithmeticError, dosing.PlanError) as exc:
         return _refused(exc)
     return plan.model_dump(mode="json")
 
 
 class LiquidIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    dose_mg: float = Field(..., gt=0, le=50)
+    dose_mg: float = Field(..., ge=0.01, le=10, description="The compounding calculator covers 0.01–10 mg.")
     days: int = Field(..., ge=1, le=365)
-    concentration_mg_per_ml: float = Field(1, gt=0, le=50)
+    concentration_mg_per_ml: float = Field(1, ge=0.1, le=10)
     source: Literal["tablets", "api"] = "tablets"
     preserved: bool = False
 
@@ -95,7 +95,7 @@ def compound_liquid(request, payload: LiquidIn):
         prep = dosing.compound_liquid(payload.dose_mg, payload.days,
                                       concentration_mg_per_ml=payload.concentration_mg_per_ml, source=payload.source,
                                       preserved=payload.preserved, prepared_on=dt.date.today())
-    except (ValueError, LookupError, dosing.CompoundingError) as exc:
+    except (ValueError, LookupError, ArithmeticError, dosing.CompoundingError) as exc:
         return _refused(exc)
     return prep.model_dump(mode="json")
 
@@ -118,7 +118,7 @@ def simulate(request, payload: SimulateIn):
             pharmacology.typical_subjects(weight_kg=payload.weight_kg, hepatic=payload.hepatic),
             scenario=payload.scenario, keep_series=False,
         )
-    except (ValueError, LookupError) as exc:
+    except (ValueError, LookupError, ArithmeticError) as exc:
         return _refused(exc)
     daily = [
         {"day": day + 1, **{metric: float(out.daily[metric][0][day]) for metric in pharmacology.DAILY_METRICS}}

@@ -66,7 +66,7 @@ def test_same_day_twice_is_a_conflict(api_client, patient):
 
 @pytest.mark.parametrize("bad", [
     {"pain_score": 11}, {"pain_score": -1}, {"ldn_dose_mg": 51}, {"pgic_score": 0}, {"date": "2026-02-30"},
-    {"dose_time": "25:00"}, {"side_effects": [{"id": "headache", "severity": "awful"}]},
+    {"dose_time": "25:00"}, {"dose_time": "22:00+01:00"}, {"side_effects": [{"id": "headache", "severity": "awful"}]},
     {"side_effects": [{"id": "not-a-side-effect", "severity": "mild"}]}, {"patient": 1}, {"notes": "x" * 2001},
 ])
 def test_bad_input_answers_422_with_field_errors(api_client, patient, bad):

@@ -14,7 +14,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Router, Schema
 from ninja.responses import Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from ldncare.web import policy
 from ldncare.web.idempotency import run_idempotent
@@ -58,6 +58,13 @@ class CheckInIn(Schema):
     pgic_score: int | None = Field(None, ge=1, le=7)
     notes: str = Field("", max_length=2000)
     side_effects: list[SideEffectIO] = Field(default_factory=list, max_length=30)
+
+    @field_validator("dose_time")
+    @classmethod
+    def _local_clock_time(cls, value: dt.time | None) -> dt.time | None:
+        if value is not None and value.tzinfo is not None:
+            raise ValueError("dose_time is the clock time of the dose, without a timezone (e.g. 22:00)")
+        return value
 
 
 class CheckInCreate(CheckInIn):
