@@ -175,7 +175,8 @@ def _print_human(payload: dict[str, Any], result: Any, is_population: bool, plot
     for col in ("parameter", "value", "unit", "status"):
         params.add_column(col)
     for row in parameter_table():
-        params.add_row(row["name"], f"{row['value']:g}", row["unit"], row["status"])
+        status = f"{row['status']} (HYPOTHESIS module)" if row["hypothesis"] else row["status"]
+        params.add_row(row["name"], f"{row['value']:g}", row["unit"], status)
     console.print(params)
     console.print("Assumptions:")
     for item in payload["assumptions"]:

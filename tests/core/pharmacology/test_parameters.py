@@ -29,9 +29,10 @@ def test_every_parameter_has_provenance():
 
 def test_hypothesis_modules_are_labelled():
     rows = {row["id"]: row for row in parameter_table()}
-    assert "hypothesis" in rows["alpha_upregulation"]["status"]
-    assert "hypothesis" in rows["ic50_tlr4"]["status"]
-    assert "hypothesis" not in rows["cl_f"]["status"]
+    assert rows["alpha_upregulation"]["hypothesis"] is True
+    assert rows["ic50_tlr4"]["hypothesis"] is True
+    assert rows["cl_f"]["hypothesis"] is False
+    assert {row["status"] for row in rows.values()} == {"literature", "derived", "assumption"}
     assert set(rows["cl_f"]) >= {"name", "value", "unit", "status", "source"}
 
 

@@ -78,16 +78,16 @@ class ModelParameter(Record):
         return "; ".join(str(s.url) for s in self.sources)
 
     def as_dict(self) -> dict[str, object]:
-        """The JSON shape every result carries: name, value, unit, status, source (+ id, module)."""
-        status = self.status if not self.is_hypothesis else f"{self.status} (hypothesis module)"
+        """The JSON shape every result carries: name, value, unit, status, source (+ id, module, hypothesis)."""
         return {
             "id": self.id,
             "name": self.name,
             "value": self.value,
             "unit": self.unit,
-            "status": status,
+            "status": self.status,
             "source": self.source_text,
             "module": self.module,
+            "hypothesis": self.is_hypothesis,
         }
 
 
