@@ -57,6 +57,11 @@ def world(db, fast_password_hashing, django_user_model, patient, stranger, clini
     def make(username, role, **extra):
         return django_user_model.objects.create_user(username=username, password="x" * 12, role=role, **extra)
 
+    # Push the record ids away from the user ids, so that a query that confuses the two
+    # (e.g. an OuterRef to the wrong primary key) fails on SQLite too, not only on PostgreSQL.
+    for i in range(7):
+        Plan.objects.create(patient=stranger, source="patient", target_dose_mg=Decimal("1"), steps=[], is_current=False)
+        CheckIn.objects.create(patient=stranger, date=dt.date(2020, 1, 1) + dt.timedelta(days=i))
     clinician.practice = practice
     clinician.save()
     pharmacist.pharmacy = pharmacy
