@@ -46,3 +46,10 @@ def test_deleting_the_account_needs_confirmation_and_removes_the_data(client, wo
     assert not User.objects.filter(pk=owner.pk).exists()
     assert not CheckIn.objects.filter(notes=NOTE_MARKER).exists()
     assert AuditEvent.objects.filter(subject_id=owner.pk, object_type="account", action="delete").exists()
+
+
+def test_conditions_page_shows_certainty_and_links_to_studies(client, world):
+    client.force_login(world["owner"])
+    page = client.get("/me/conditions/").content.decode()
+    assert "Certainty of the evidence: low" in page
+    assert "https://pubmed.ncbi.nlm.nih.gov/" in page or "https://doi.org/" in page

@@ -12,7 +12,8 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
-from ldncare.core import knowledge, pharmacology, response, safety
+from ldncare.core import evidence as evidence_core
+from ldncare.core import pharmacology, response, safety
 
 __all__ = [
     "DIARY_COLUMNS", "analyze", "day_curve", "diary_csv", "evidence", "plan_ics", "planned_dose",
@@ -223,15 +224,28 @@ def plan_ics(plan) -> bytes:
 HAS_ICS = True
 
 
+def _study_link(study) -> dict:
+    c = study.citation
+    url = (f"https://pubmed.ncbi.nlm.nih.gov/{study.pmid}/" if study.pmid else
+           f"https://doi.org/{study.doi}" if study.doi else
+           f"https://clinicaltrials.gov/study/{study.nct}" if study.nct else
+           (study.sources[0].url if study.sources else ""))
+    return {"url": url, "label": f"{c.first_author} {c.year}: {c.title}"}
+
+
 def evidence(condition_id: str) -> dict | None:
-    """The reviewed evidence summary and certainty for a condition (knowledge data), with its sources."""
+    """The evidence summary (``ldncare.core.evidence``): certainty with reasons, reviewed text, graded studies."""
     try:
-        ev = knowledge.get_condition_evidence(condition_id)
+        summary = evidence_core.summarize_condition(condition_id)
     except LookupError:
         return None
     return {
-        "certainty": ev.certainty, "signal": ev.signal,
-        "certainty_reasons": [r.explanation for r in ev.certainty_reasons],
-        "summary": ev.summary, "for_you": ev.what_this_means,
-        "studies": [{**_source_link(s), "design": ""} for s in ev.sources if s.pmid or s.doi or s.nct],
+        "certainty": summary.certainty,
+        "certainty_reasons": [r.explanation for r in summary.certainty_reasons],
+        "summary": summary.summary, "for_you": summary.what_this_means,
+        "studies": [
+            {**_study_link(g.study), "design": g.study.design.replace("_", " "), "n_enrolled": g.study.n_enrolled,
+             "level": g.grade.level}
+            for g in summary.studies
+        ],
     }
