@@ -164,7 +164,7 @@ def expm_batched(a: np.ndarray) -> np.ndarray:
 
 
 def _hermite_weights(m: np.ndarray, b: np.ndarray, c: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Exact propagator of y' = M y + b B(s) + c over h with B cubic Hermite in (B0, hB0', B1, hB1')."""
+    """Exact propagator of y' = M y + b B(s) + c over h, B cubic Hermite in (B0, B0', B1, B1')."""
     nodes, weights = leggauss(40)
     s = 0.5 * h * (nodes + 1.0)
     w = 0.5 * h * weights
@@ -174,6 +174,8 @@ def _hermite_weights(m: np.ndarray, b: np.ndarray, c: np.ndarray, h: float) -> t
     pb = props @ b  # (nodes, 2)
     w_in = np.einsum("q,iq,qj->ij", w, basis, pb)  # (4, 2)
     const = np.einsum("q,qj->j", w, props @ c)
+    w_in[1] *= h  # the derivative terms enter as h B'(t): fold h into their weights
+    w_in[3] *= h
     return expm(h * m), w_in, const
 
 
@@ -211,7 +213,8 @@ def _coefficients(h: float, kmat: np.ndarray, subjects: Subjects, binding: bool,
         # ∫_s^h Ceff = L(s) · (g, ac, am, r) at the step start, for s = 0 and the nodes
         rows = cv[:, None, None] * (phi[:, None, 3, :] - phis[:, :, 3, :]) + \
             cvm[:, None, None] * (phi[:, None, 4, :] - phis[:, :, 4, :])
-        coef.lg, coef.lc, coef.lm, coef.lr = (np.ascontiguousarray(kon * rows[:, :, j].T) for j in (0, 1, 2, 6))
+        # stored negated: exp(z) with z = -kon ∫ Ceff
+        coef.lg, coef.lc, coef.lm, coef.lr = (np.ascontiguousarray(-kon * rows[:, :, j].T) for j in (0, 1, 2, 6))
         coef.exp_koff_h = float(np.exp(-koff * h))
     return coef
 
@@ -266,11 +269,15 @@ def simulate_subjects(regimen: Regimen, subjects: Subjects, scenario: str = "fas
         z = np.empty((gl_nodes + 1, n))
         tmp = np.empty_like(z)
 
+    # kon Ceff = ac kcv + am kcvm (binding); Ceff itself for the effect compartment
+    kcv, kcvm = (kon if binding else 1.0) * cv, (kon if binding else 1.0) * p.r6 * cvm
+
     def occupancy() -> np.ndarray:
         """MOR occupancy and its time derivative at the current state."""
-        ceff = st.ac * cv + p.r6 * st.am * cvm
-        if binding:
-            return st.b, kon * ceff * (1.0 - st.b) - koff * st.b
+        ceff = st.ac * kcv
+        ceff += st.am * kcvm
+        if binding:  # dB/dt = kon Ceff - (kon Ceff + koff) B
+            return st.b, ceff - (ceff + koff) * st.b
         b = st.ce / (st.ce + ec50)
         return b, ec50 * ke0 * (ceff - st.ce) / (st.ce + ec50) ** 2
 
@@ -287,9 +294,8 @@ def simulate_subjects(regimen: Regimen, subjects: Subjects, scenario: str = "fas
             if r:
                 np.add(z, c.lr * r, out=z)
             for i, ratio in enumerate(ratios):
-                ezr = np.exp(z / -ratio)
+                ezr = np.exp(z / ratio)
                 st.other[i] = 1.0 - ezr[0] * c.exp_koff_h * (1.0 - st.other[i]) - koff * _dot(c.w_nodes, ezr[1:])
-            np.negative(z, out=z)
             np.exp(z, out=z)
             st.b = 1.0 - z[0] * c.exp_koff_h * (1.0 - st.b) - koff * _dot(c.w_nodes, z[1:])
         else:
@@ -297,33 +303,33 @@ def simulate_subjects(regimen: Regimen, subjects: Subjects, scenario: str = "fas
             if r:
                 st.ce += P[5, 6] * r
         g, ac, am = st.g, st.ac, st.am
-        st.ic = st.ic + P[3, 0] * g + P[3, 1] * ac
-        st.im = st.im + P[4, 0] * g + P[4, 2] * am
         st.ac = P[1, 0] * g + P[1, 1] * ac
         st.am = P[2, 0] * g + P[2, 2] * am
         st.g = P[0, 0] * g
         if r:
-            st.ic += P[3, 6] * r
-            st.im += P[4, 6] * r
+            st.input_mg += r * h
             st.ac += P[1, 6] * r
             st.am += P[2, 6] * r
             st.g += P[0, 6] * r
         b1, db1 = occupancy()
         st.b_cached, st.db_cached = b1, db1
-        w, q1, q3 = c.w_in, h * db0, h * db1
+        w = c.w_in  # rows 1 and 3 already multiplied by h (they weight dB/dt)
         adapt = st.adapt
-        st.adapt = c.phi_y[0, 0] * adapt + w[0, 0] * b0 + w[1, 0] * q1 + w[2, 0] * b1 + w[3, 0] * q3 + c.c_y[0]
-        st.pool = (c.phi_y[1, 1] * st.pool + c.phi_y[1, 0] * adapt + w[0, 1] * b0 + w[1, 1] * q1
-                   + w[2, 1] * b1 + w[3, 1] * q3 + c.c_y[1])
+        st.adapt = c.phi_y[0, 0] * adapt + w[0, 0] * b0 + w[1, 0] * db0 + w[2, 0] * b1 + w[3, 0] * db1 + c.c_y[0]
+        st.pool = (c.phi_y[1, 1] * st.pool + c.phi_y[1, 0] * adapt + w[0, 1] * b0 + w[1, 1] * db0
+                   + w[2, 1] * b1 + w[3, 1] * db1 + c.c_y[1])
 
     series = {name: np.empty((n, n_steps + 1)) for name in SERIES} if keep_series else {}
     buf = {name: np.empty((n, spd)) for name in ("c", "cm", "b", "idx")}
-    ic_start = im_start = None
+    kel = subjects.cl_l_per_h / subjects.v_l
+    km = subjects.clm_l_per_h / subjects.vm_l
+    start_state = None
     daily = {name: np.empty((n, regimen.days)) for name in DAILY_METRICS}
 
     st.b_cached, st.db_cached = occupancy()
     for step in range(n_steps + 1):
         if bolus[step]:
+            st.input_mg += bolus[step]
             st.g += bolus[step]  # a bolus into the gut changes neither B nor dB/dt at this instant
         conc = st.ac * cv
         conc_m = st.am * cvm
@@ -350,8 +356,12 @@ def simulate_subjects(regimen: Regimen, subjects: Subjects, scenario: str = "fas
         day = step // spd
         if j == 0:
             if day > 0:
-                _summarise_day(daily, day - 1, buf, st.ic * cv - ic_start, st.im * cvm - im_start, dt_h)
-            ic_start, im_start = st.ic * cv, st.im * cvm
+                # exact AUC by mass balance: ∫ac dt = (input - Δg - Δac) / kel (same for am)
+                absorbed = st.input_mg - start_state[0] - (st.g - start_state[1])
+                auc = cv * (absorbed - (st.ac - start_state[2])) / kel
+                auc_m = cvm * (absorbed - (st.am - start_state[3])) / km
+                _summarise_day(daily, day - 1, buf, auc, auc_m, dt_h)
+            start_state = (st.input_mg, st.g.copy(), st.ac.copy(), st.am.copy())
             if step == n_steps:
                 break
         buf["c"][:, j] = conc
@@ -380,7 +390,8 @@ class _State:
     """Mutable per-subject state arrays of one simulation (internal)."""
 
     def __init__(self, n: int, n_other: int) -> None:
-        self.g, self.ac, self.am, self.ic, self.im, self.ce, self.b, self.adapt = (np.zeros(n) for _ in range(8))
+        self.g, self.ac, self.am, self.ce, self.b, self.adapt = (np.zeros(n) for _ in range(6))
+        self.input_mg = 0.0
         self.pool = np.ones(n)
         self.other = [np.zeros(n) for _ in range(n_other)]
 
