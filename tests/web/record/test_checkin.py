@@ -91,3 +91,29 @@ def test_urgent_side_effect_gets_urgent_advice(client, patient):
     response = _post(client, timezone.localdate(), se_allergic_reaction="severe")
     advice = response.context["advice"]
     assert [a["urgency"] for a in advice] == ["urgent_care"]
+
+
+def test_clinician_builds_a_plan_from_a_protocol_and_the_check_in_uses_it(client, world):
+    from ldncare.web.record.models import Plan
+
+    owner, clinician = world["owner"], world["clin_ok"]
+    client.force_login(clinician)
+    start = timezone.localdate()
+    response = client.post(f"/patients/{owner.public_id}/plan/", {
+        "protocol": "article", "start_date": start.isoformat(), "concentration_mg_per_ml": "1", "send_to_pharmacy": "on",
+    })
+    assert response.status_code == 302
+    plan = Plan.objects.get(patient=owner, is_current=True)
+    assert plan.source == "clinician"
+    assert plan.steps[0]["dose_mg"] == 1.5
+    assert plan.steps[0]["device"]
+    assert plan.sent_to_pharmacy == world["pharm_ok"].pharmacy
+    client.force_login(owner)
+    form = client.get("/me/checkin/").context["form"]
+    assert form.initial["ldn_dose_mg"] == Decimal("1.5")
+    ics = client.get("/me/plan/?format=ics")
+    assert ics["Content-Type"].startswith("text/calendar")
+    from icalendar import Calendar
+
+    events = Calendar.from_ical(ics.content).walk("VEVENT")
+    assert len(events) == len(plan.steps)

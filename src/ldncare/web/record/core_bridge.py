@@ -224,6 +224,29 @@ def plan_ics(plan) -> bytes:
 HAS_ICS = True
 
 
+def build_protocol_plan(*, protocol: str, start_date, target_mg=None, weight_kg=None, time=None,
+                        concentration_mg_per_ml=1) -> dict:
+    """Steps from a sourced titration protocol (``ldncare.core.dosing.build_plan``); raises ``ValueError``."""
+    from ldncare.core import dosing
+
+    try:
+        plan = dosing.build_plan(
+            protocol, start_date=start_date, target_mg=target_mg, weight_kg=weight_kg,
+            time=time.strftime("%H:%M") if time else None, concentration_mg_per_ml=concentration_mg_per_ml,
+        )
+    except (LookupError, ArithmeticError, dosing.PlanError) as exc:
+        raise ValueError(str(exc)) from exc
+    steps = []
+    for step in plan.steps:
+        row = step.model_dump(mode="json")
+        row["dose_mg"] = float(row["dose_mg"])
+        row["volume_ml"] = float(row["volume_ml"])
+        steps.append(row)
+    return {"steps": steps, "target_mg": plan.target_mg, "protocol": plan.protocol,
+            "notes": f"{plan.protocol_name}. Sources: " + "; ".join(
+                s.url or s.doi or s.pmid or "" for s in plan.sources)}
+
+
 def _study_link(study) -> dict:
     c = study.citation
     url = (f"https://pubmed.ncbi.nlm.nih.gov/{study.pmid}/" if study.pmid else

@@ -180,3 +180,21 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(self.cleaned_data["password"]):
             raise forms.ValidationError("This is not your password.")
         return ""
+
+
+class ProtocolPlanForm(forms.Form):
+    """A clinician builds the plan from a sourced titration protocol (``ldncare.core.dosing``)."""
+
+    protocol = forms.ChoiceField(choices=[
+        ("article", "1.5 → 3 → 4.5 mg (the article)"), ("trust", "LDN Research Trust: +1 mg weekly"),
+        ("gentle", "Gentle: +0.5 mg every 2 weeks"), ("pediatric", "Pediatric: 0.1 mg/kg/day"),
+    ], label="Protocol")
+    start_date = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    target_mg = forms.DecimalField(required=False, min_value=Decimal("0.1"), max_value=MAX_LDN_DOSE_MG,
+                                   decimal_places=2, label="Target dose (mg, optional)")
+    weight_kg = forms.DecimalField(required=False, min_value=Decimal("1"), max_value=Decimal("300"),
+                                   decimal_places=1, label="Weight (kg, pediatric protocol)")
+    time = forms.TimeField(required=False, label="Time of day", widget=forms.TimeInput(attrs={"type": "time"}))
+    concentration_mg_per_ml = forms.DecimalField(min_value=Decimal("0.1"), max_value=Decimal("10"), initial=1,
+                                                 decimal_places=2, label="Liquid strength (mg/mL)")
+    send_to_pharmacy = forms.BooleanField(required=False, label="Send to the patient's chosen pharmacy")

@@ -19,7 +19,13 @@ from ldncare.web.access.views import role_required
 from ldncare.web.accounts.models import Role
 from ldncare.web.record import core_bridge, services
 from ldncare.web.record.charts import progress_svg
-from ldncare.web.record.forms import CheckInForm, DeleteAccountForm, OnboardingForm, PlanForm
+from ldncare.web.record.forms import (
+    CheckInForm,
+    DeleteAccountForm,
+    OnboardingForm,
+    PlanForm,
+    ProtocolPlanForm,
+)
 from ldncare.web.record.models import CheckIn, Plan, Profile
 from ldncare.web.record.services import DuplicateDayError
 from ldncare.web.record.vocab import conditions
@@ -232,9 +238,30 @@ def patient_plan(request, public_id):
                                         action="read" if request.method == "GET" else "create")
     if request.user.role != Role.CLINICIAN:
         raise Http404("Not found")
-    form = PlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    from_protocol = request.method == "POST" and "protocol" in request.POST
+    form = PlanForm(request.POST if request.method == "POST" and not from_protocol else None)
+    protocol_form = ProtocolPlanForm(request.POST if from_protocol else None)
+    if from_protocol and protocol_form.is_valid():
+        d = protocol_form.cleaned_data
+        try:
+            built = core_bridge.build_protocol_plan(
+                protocol=d["protocol"], start_date=d["start_date"], target_mg=d.get("target_mg"),
+                weight_kg=d.get("weight_kg"), time=d.get("time"),
+                concentration_mg_per_ml=d["concentration_mg_per_ml"])
+        except ValueError as exc:
+            protocol_form.add_error(None, str(exc))
+        else:
+            services.plan_save(
+                request=request, patient=patient, author=request.user, source=Plan.Source.CLINICIAN,
+                steps=built["steps"], target_dose_mg=built["target_mg"], protocol=built["protocol"],
+                notes=built["notes"][:2000],
+                sent_to_pharmacy=active_pharmacy(patient) if d.get("send_to_pharmacy") else None,
+            )
+            messages.success(request, "Plan saved from the protocol.")
+            return redirect("record:patient", public_id=patient.public_id)
+    elif request.method == "POST" and not from_protocol and form.is_valid():
         _plan_form_save(request, patient, form, source=Plan.Source.CLINICIAN)
         messages.success(request, "Plan saved.")
         return redirect("record:patient", public_id=patient.public_id)
-    return render(request, "record/patient_plan.html", {"patient": patient, "form": form})
+    return render(request, "record/patient_plan.html",
+                  {"patient": patient, "form": form, "protocol_form": protocol_form})
