@@ -141,7 +141,7 @@ def _pk_matrices(subjects: Subjects, ke0: float, p: ModelParameters) -> np.ndarr
 
 def expm_batched(a: np.ndarray) -> np.ndarray:
     """Matrix exponentials of a stack of small matrices (..., n, n): scaling and squaring
-    with a degree-18 Taylor polynomial, vectorised over the stack.
+    with a degree-12 Taylor polynomial (norm ≤ 0.25: truncation < 3e-18), vectorised over the stack.
 
     >>> x = np.array([[[-1.0, 0.0], [1.0, -2.0]]])
     >>> bool(np.allclose(expm_batched(x), expm(x[0])))
@@ -155,7 +155,7 @@ def expm_batched(a: np.ndarray) -> np.ndarray:
     eye = np.broadcast_to(np.eye(a.shape[-1]), a.shape)
     result = eye.copy()
     term = eye.copy()
-    for k in range(1, 19):
+    for k in range(1, 13):
         term = term @ scaled / k
         result = result + term
     for i in range(int(squarings.max(initial=0))):
