@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     # 1. fast engine, population, every grid point computed
     pop = sample_subjects(n_pop, seed=1)
     t0 = time.perf_counter()
-    simulate_population(regimen, n_pop, seed=1, scenario=scenario, chunk_size=4096, workers=2)
+    simulate_population(regimen, n_pop, seed=1, scenario=scenario, chunk_size=8192, workers=2)
     engine_s = time.perf_counter() - t0
     engine_rate = n_pop * days / engine_s
     print(f"engine:      {n_pop:>7} subjects in {engine_s:7.2f} s -> {engine_rate:12,.0f} subject-days/s "
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # 4. big population, daily summaries, wall time and peak memory
     t0 = time.perf_counter()
-    big = simulate_population(regimen, n_big, seed=2, scenario=scenario, chunk_size=4096, workers=2)
+    big = simulate_population(regimen, n_big, seed=2, scenario=scenario, chunk_size=8192, workers=2)
     big_s = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     p50 = big.percentiles["mor_occupancy_peak"][1, -1]
