@@ -67,6 +67,7 @@ def test_patient_journey_and_consent(live_server, browser, page, clinician, pass
         day = today - dt.timedelta(days=offset)
         page.goto(f"{base}/me/checkin/{day.isoformat()}/")
         page.get_by_label("Dose (mg)").fill("1.5")
+        assert page.get_by_label("I took my LDN dose").is_checked()
         page.get_by_label("Time taken").fill("22:00")
         page.get_by_label("Pain").fill(pain)
         if offset == 0:

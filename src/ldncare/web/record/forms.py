@@ -56,7 +56,11 @@ class CheckInForm(forms.Form):
     took_dose = forms.BooleanField(required=False, label="I took my LDN dose")
     ldn_dose_mg = forms.DecimalField(
         required=False, min_value=Decimal("0"), max_value=MAX_LDN_DOSE_MG, decimal_places=2, max_digits=5,
-        label="Dose (mg)", widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        label="Dose (mg)", widget=forms.NumberInput(attrs={
+            "step": "0.1", "inputmode": "decimal",
+            # typing a dose ticks "I took my LDN dose"; clearing it unticks (works without JS too: tick by hand)
+            "oninput": "document.getElementById('id_took_dose').checked = this.value !== ''",
+        }),
     )
     dose_time = forms.TimeField(required=False, label="Time taken", widget=forms.TimeInput(attrs={"type": "time"}))
     pgic_score = forms.TypedChoiceField(

@@ -70,7 +70,7 @@ def onboarding(request):
 
 def _checkin_initial(patient, day: dt.date) -> dict:
     """Pre-fill: the plan's dose for the day, else yesterday's values; sliders start in the middle."""
-    initial = {"date": day, "took_dose": True, "pain_score": 5, "fatigue_score": 5, "sleep_quality_score": 5,
+    initial = {"date": day, "pain_score": 5, "fatigue_score": 5, "sleep_quality_score": 5,
                "mood_score": 5}
     last = CheckIn.objects.filter(patient=patient, date__lt=day).order_by("-date").first()
     if last is not None:
@@ -81,6 +81,7 @@ def _checkin_initial(patient, day: dt.date) -> dict:
     planned = core_bridge.planned_dose(Plan.objects.filter(patient=patient, is_current=True).first(), day)
     if planned is not None:
         initial.update(ldn_dose_mg=planned[0], dose_time=planned[1])
+    initial["took_dose"] = initial.get("ldn_dose_mg") is not None  # ticked only when there is a dose to confirm
     return initial
 
 

@@ -1,0 +1,50 @@
+"""Accessibility checks in the browser: every control has a label, images have text, keyboard works."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ldncare.web.record.models import CheckIn
+
+pytestmark = pytest.mark.e2e
+
+UNLABELLED = """
+() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+  .map(el => el.outerHTML.slice(0, 120))
+"""
+NO_ALT = "() => [...document.querySelectorAll('img')].filter(i => !i.getAttribute('alt')).map(i => i.src)"
+
+
+def test_patient_pages_label_every_control(live_server, page, patient, password):
+    CheckIn.objects.create(patient=patient, date=dt.date.today() - dt.timedelta(days=1), ldn_dose_mg=1.5,
+                           dose_time=dt.time(22), pain_score=5)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill(patient.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+    for path in ("/me/onboarding/", "/me/checkin/", "/me/progress/", "/me/plan/", "/me/sharing/", "/me/data/",
+                 "/accounts/signup/", "/accounts/tokens/"):
+        page.goto(live_server.url + path)
+        assert page.evaluate(UNLABELLED) == [], path
+        assert page.evaluate(NO_ALT) == [], path
+        assert page.locator("h1").count() == 1, path
+
+
+def test_check_in_works_with_the_keyboard_alone(live_server, page, patient, password):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill(patient.username)
+    page.get_by_label("Password").fill(password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + "/")
+    page.goto(live_server.url + "/me/checkin/")
+    page.get_by_label("Pain").focus()
+    page.keyboard.press("ArrowLeft")  # slider moves by keyboard: 5 → 4
+    assert page.get_by_label("Pain").input_value() == "4"
+    page.get_by_role("button", name="Save check-in").focus()
+    page.keyboard.press("Enter")
+    page.locator("#saved-status").wait_for()
+    assert CheckIn.objects.get(patient=patient).pain_score == 4
