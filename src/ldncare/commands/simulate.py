@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -31,16 +32,16 @@ __all__ = ["simulate"]
 
 _FORMS = ("ir", "sr")
 _HEADERS = {
-    "ntx_cmax_ng_per_ml": "NTX Cmax\nng/mL",
+    "ntx_cmax_ng_per_ml": "NTX\nCmax",
     "ntx_tmax_h": "Tmax\nh",
-    "ntx_auc_ng_h_per_ml": "NTX AUC\nng·h/mL",
-    "nal6b_cmax_ng_per_ml": "6β-ol Cmax\nng/mL",
-    "nal6b_auc_ng_h_per_ml": "6β-ol AUC\nng·h/mL",
-    "mor_occupancy_peak": "μ occ.\npeak",
-    "mor_occupancy_trough": "μ occ.\ntrough",
-    "mor_hours_ge_50pct": "h ≥50%",
-    "mor_hours_ge_90pct": "h ≥90%",
-    "rebound_index": "rebound*\n(hyp.)",
+    "ntx_auc_ng_h_per_ml": "NTX\nAUC",
+    "nal6b_cmax_ng_per_ml": "6βN\nCmax",
+    "nal6b_auc_ng_h_per_ml": "6βN\nAUC",
+    "mor_occupancy_peak": "μ occ\npeak",
+    "mor_occupancy_trough": "μ occ\ntrough",
+    "mor_hours_ge_50pct": "h\n≥50%",
+    "mor_hours_ge_90pct": "h\n≥90%",
+    "rebound_index": "rebound\nhyp.*",
 }
 
 
@@ -50,6 +51,12 @@ def _fmt(metric: str, value: float) -> str:
     if metric == "rebound_index":
         return f"{value:+.2f}"
     if metric.endswith("_h") or "hours" in metric:
+        return f"{value:.2f}"
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    if abs(value) >= 1:
         return f"{value:.2f}"
     return f"{value:.3g}"
 
@@ -145,22 +152,24 @@ def _print_human(payload: dict[str, Any], result: Any, is_population: bool, plot
     reg = payload["regimen"]
     console.print(f"[bold]{reg['description']}[/bold] — {reg['weight_kg']:g} kg, hepatic impairment: "
                   f"{reg['hepatic']}, scenario [bold]{scenario}[/bold]"
-                  + (f", population {reg['population']:,} (seed {reg['seed']}; p50 [p5–p95])" if is_population
+                  + (f", population {reg['population']:,} (seed {reg['seed']}; percentiles 5/50/95)" if is_population
                      else ", typical subject"))
-    table = Table(show_lines=False)
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True, pad_edge=False, caption="NTX = naltrexone, 6βN = 6β-naltrexol: Cmax ng/mL, "
+                  "AUC ng·h/mL over the day; μ occ = brain μ-receptor occupancy; h ≥50% = hours at or above")
     table.add_column("day", justify="right")
+    if is_population:
+        table.add_column("", justify="left")
     for metric in DAILY_METRICS:
         table.add_column(_HEADERS[metric], justify="right")
     for row in payload["daily"]:
-        cells = [str(row["day"])]
-        for metric in DAILY_METRICS:
-            value = row[metric]
-            if is_population:
-                cells.append(f"{_fmt(metric, value['p50'])}\n[dim][{_fmt(metric, value['p5'])}–"
-                             f"{_fmt(metric, value['p95'])}][/dim]")
-            else:
-                cells.append(_fmt(metric, value))
-        table.add_row(*cells)
+        if not is_population:
+            table.add_row(str(row["day"]), *(_fmt(m, row[m]) for m in DAILY_METRICS))
+            continue
+        for stat in ("p5", "p50", "p95"):
+            style = "bold" if stat == "p50" else "dim"
+            table.add_row(str(row["day"]) if stat == "p5" else "", stat,
+                          *(_fmt(m, row[m][stat]) for m in DAILY_METRICS), style=style,
+                          end_section=stat == "p95")
     console.print(table)
     console.print(f"[bold]Scenario {scenario}:[/bold] {SCENARIO_EVIDENCE[scenario]}")
     console.print("[bold red]* HYPOTHESIS:[/bold red] the rebound index (signalling vs drug-free baseline) comes "
