@@ -21,7 +21,7 @@ def test_single_result_json_contract():
     assert set(payload["daily"][0]) == {"day", *DAILY_METRICS}
     assert {"name", "value", "unit", "status", "source"} <= set(payload["parameters"][0])
     text = " ".join(payload["assumptions"])
-    for label in ("HYPOTHESIS", "compounded SR has no PK data", "Not medical advice"):
+    for label in ("HYPOTHESIS", "compounded SR has no PK data", "Not medical advice", "-fold below"):
         assert label in text
 
 

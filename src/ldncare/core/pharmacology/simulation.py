@@ -111,8 +111,16 @@ class SimulationResult:
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract of ``ldncare simulate``."""
         regimen = self.regimen.as_dict() | {"weight_kg": self.weight_kg, "hepatic": self.hepatic}
+        gap = self.tlr4()
+        items = [
+            (f"HYPOTHESIS: TLR4 antagonism. Peak plasma naltrexone here is {gap['cmax_nM']:.3g} nM (unbound "
+             f"{1000 * gap['unbound_cmax_uM']:.3g} nM), {gap['fold_below_lowest_in_vitro_uM']:,.0f}-fold below the "
+             "lowest in-vitro concentration studied (1 uM); the IC50 used is an unverified placeholder.")
+            if item.startswith("HYPOTHESIS: TLR4") else item
+            for item in assumptions(self.scenario, self.regimen)
+        ]
         return {"scenario": self.scenario, "regimen": regimen, "daily": self.daily_rows(),
-                "parameters": parameter_table(), "assumptions": assumptions(self.scenario, self.regimen)}
+                "parameters": parameter_table(), "assumptions": items}
 
 
 @dataclass(frozen=True)
