@@ -49,6 +49,7 @@ from ldncare.core.knowledge.side_effects import (
     load_side_effects,
     resolve_side_effect,
 )
+from ldncare.core.knowledge.studies import Study, get_study, load_studies, studies_for_condition
 
 __all__ = [
     "AboutEntry",
@@ -65,6 +66,7 @@ __all__ = [
     "Source",
     "SourceProtein",
     "SourcedRecord",
+    "Study",
     "TrialReport",
     "UnknownConditionError",
     "UnknownConditionEvidenceError",
@@ -75,6 +77,7 @@ __all__ = [
     "get_claim",
     "get_condition_evidence",
     "get_peptide",
+    "get_study",
     "load_about",
     "load_claims",
     "load_condition_evidence",
@@ -84,6 +87,8 @@ __all__ = [
     "load_records",
     "load_side_effects",
     "load_source_proteins",
+    "load_studies",
     "resolve_condition",
     "resolve_side_effect",
+    "studies_for_condition",
 ]
