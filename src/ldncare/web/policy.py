@@ -36,6 +36,7 @@ __all__ = [
     "get_patient_or_404",
     "patients_visible_to",
     "plans_visible_to",
+    "audit_listed_plans",
     "require",
 ]
 
@@ -167,6 +168,15 @@ def get_checkin_or_404(request, patient, checkin_uuid, *, action: str = "read", 
     require(request, allowed=checkin is not None, patient=patient, object_type="checkin",
             object_id=str(checkin_uuid), action=action, channel=channel)
     return checkin
+
+
+def audit_listed_plans(request, plans, *, channel: str = "web") -> list:
+    """Audit each plan shown in a list (a read of health data per patient), return them as a list."""
+    plans = list(plans)
+    for plan in plans:
+        audit(request, subject=plan.patient, object_type="plan", object_id=str(plan.uuid), action="read",
+              outcome=AuditEvent.Outcome.ALLOWED, channel=channel)
+    return plans
 
 
 def profile_of(patient) -> Profile:

@@ -58,3 +58,11 @@ def test_postgres_refuses_deleting_audit_rows(world, client):
     client.get("/me/diary/")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.all().delete()
+
+
+def test_pharmacist_listing_prescriptions_is_audited(client, world):
+    client.force_login(world["pharm_ok"])
+    client.get("/pharmacy/")
+    event = AuditEvent.objects.get(actor_username=world["pharm_ok"].username, object_type="plan")
+    assert event.subject_id == world["owner"].pk
+    assert event.object_id == str(world["plan"].uuid)

@@ -53,3 +53,10 @@ def test_conditions_page_shows_certainty_and_links_to_studies(client, world):
     page = client.get("/me/conditions/").content.decode()
     assert "Certainty of the evidence: low" in page
     assert "https://pubmed.ncbi.nlm.nih.gov/" in page or "https://doi.org/" in page
+
+
+def test_progress_analyses_the_chosen_outcome(client, world):
+    client.force_login(world["owner"])
+    page = client.get("/me/progress/?outcome=sleep_quality").content.decode()
+    assert "with a sleep_quality score" in page
+    assert client.get("/me/progress/?outcome=nonsense").status_code == 200

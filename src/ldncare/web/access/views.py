@@ -108,7 +108,7 @@ def redeem(request):
 
 @role_required(Role.PHARMACIST)
 def pharmacy(request):
-    plans = policy.plans_visible_to(request.user).filter(is_current=True)
+    plans = policy.audit_listed_plans(request, policy.plans_visible_to(request.user).filter(is_current=True))
     return render(request, "access/pharmacy.html", {"plans": plans})
 
 

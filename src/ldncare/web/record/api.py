@@ -248,4 +248,5 @@ def analysis_read(request, patient_id: uuid_module.UUID,
 
 @router.get("/prescriptions", response=list[PlanOut], summary="Pharmacists: current plans sent to my pharmacy")
 def prescriptions_list(request):
-    return [plan_out(p) for p in policy.plans_visible_to(request.user).filter(is_current=True, sent_to_pharmacy__isnull=False)]
+    plans = policy.plans_visible_to(request.user).filter(is_current=True, sent_to_pharmacy__isnull=False)
+    return [plan_out(p) for p in policy.audit_listed_plans(request, plans, channel=CHANNEL)]

@@ -31,6 +31,7 @@ from ldncare.web.record.services import DuplicateDayError
 from ldncare.web.record.vocab import conditions
 
 patient_only = role_required(Role.PATIENT)
+OUTCOME_CHOICES = (("pain", "Pain"), ("fatigue", "Fatigue"), ("sleep_quality", "Sleep quality"), ("mood", "Mood"))
 
 
 def _is_htmx(request) -> bool:
@@ -133,11 +134,15 @@ def diary(request):
 @patient_only
 def progress(request):
     patient = _own(request, "diary")
+    outcome = request.GET.get("outcome", "pain")
+    if outcome not in dict(OUTCOME_CHOICES):
+        outcome = "pain"
     checkins = list(CheckIn.objects.filter(patient=patient).prefetch_related("side_effects"))
     plan = Plan.objects.filter(patient=patient, is_current=True).first()
     context = {
         "patient": patient, "n_days": len(checkins),
-        "analysis": core_bridge.analyze(checkins, outcome="pain") if checkins else None,
+        "outcome": outcome, "outcomes": OUTCOME_CHOICES,
+        "analysis": core_bridge.analyze(checkins, outcome=outcome) if checkins else None,
         "day_curve": core_bridge.day_curve(checkins, plan),
     }
     return render(request, "record/progress.html", context)
