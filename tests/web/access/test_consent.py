@@ -47,3 +47,14 @@ def test_a_patient_cannot_revoke_someone_elses_grant(client, world):
     assert client.post(f"/me/sharing/{world['grant_pharmacy'].pk}/revoke/").status_code == 404
     world["grant_pharmacy"].refresh_from_db()
     assert world["grant_pharmacy"].revoked_at is None
+
+
+def test_pharmacist_sees_the_prescription_with_a_worksheet_but_never_the_diary(client, world):
+    from ..conftest import NOTE_MARKER, PLAN_MARKER
+
+    client.force_login(world["pharm_ok"])
+    page = client.get(f"/pharmacy/prescriptions/{world['plan'].uuid}/").content.decode()
+    assert PLAN_MARKER in page
+    assert "COMPOUNDING WORKSHEET" in page
+    assert NOTE_MARKER not in page
+    assert client.get(f"/patients/{world['owner'].public_id}/").status_code == 404

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ldncare.web import policy
@@ -117,4 +118,7 @@ def prescription(request, plan_uuid):
     plan = policy.plans_visible_to(request.user).filter(uuid=plan_uuid).first()
     policy.require(request, allowed=plan is not None, patient=plan.patient if plan else None,
                    object_type="plan", object_id=str(plan_uuid))
-    return render(request, "access/prescription.html", {"plan": plan})
+    from ldncare.web.record.core_bridge import compounding_for
+
+    return render(request, "access/prescription.html",
+                  {"plan": plan, "sheets": compounding_for(plan, today=timezone.localdate())})
