@@ -79,3 +79,19 @@ def test_role_constraints_keep_practices_for_clinicians(db, practice):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(username="p", role=Role.PATIENT, practice=practice)
+
+
+def test_admin_creates_a_clinician_and_invites_them_by_email(client, admin, practice):
+    client.force_login(admin)
+    response = client.post("/admin/accounts/user/add/", {
+        "username": "dr_new", "password1": "a long admin phrase 1", "password2": "a long admin phrase 1",
+        "usable_password": "true", "email": "dr_new@example.org", "role": "clinician", "practice": practice.pk,
+    })
+    assert response.status_code == 302, response.content[:500]
+    user = User.objects.get(username="dr_new")
+    assert user.role == Role.CLINICIAN
+    assert user.practice == practice
+    client.post("/admin/accounts/user/", {"action": "send_invitation", "_selected_action": [user.pk]})
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["dr_new@example.org"]
+    assert "/accounts/reset/" in mail.outbox[0].body

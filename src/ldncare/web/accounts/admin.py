@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import PasswordResetForm
 
 from ldncare.web.accounts.models import Pharmacy, Practice, User
 
@@ -12,6 +13,20 @@ class LdncareUserAdmin(UserAdmin):
     list_filter = ("role", "is_active", "is_staff")
     fieldsets = (*UserAdmin.fieldsets, ("ldncare", {"fields": ("role", "practice", "pharmacy")}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ("ldncare", {"fields": ("email", "role", "practice", "pharmacy")}))
+    actions = ["send_invitation"]
+
+    @admin.action(description="Invite: e-mail a link to choose a password")
+    def send_invitation(self, request, queryset):
+        """Invite clinicians and pharmacists: each gets a one-time link to set their own password."""
+        sent = 0
+        for user in queryset.filter(is_active=True).exclude(email=""):
+            form = PasswordResetForm({"email": user.email})
+            if form.is_valid():
+                form.save(request=request, use_https=request.is_secure(),
+                          subject_template_name="registration/invitation_subject.txt",
+                          email_template_name="registration/invitation_email.txt")
+                sent += 1
+        self.message_user(request, f"Invitations sent: {sent}.", messages.SUCCESS)
 
 
 @admin.register(Practice)
