@@ -25,3 +25,25 @@ def test_version():
 def test_unknown_command_is_a_usage_error():
     result = runner.invoke(app, ["frobnicate"])
     assert result.exit_code == 2
+
+
+def test_every_registered_command_loads_and_has_help():
+    from ldncare.cli import COMMANDS
+
+    for name in COMMANDS:
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0, (name, result.output)
+        assert f"ldncare {name}" in result.output
+
+
+def test_a_light_command_does_not_import_the_heavy_science_stack():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ldncare.cli import main; sys.argv = ['ldncare', 'version'];\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('numpy', 'scipy', 'statsmodels', 'libsbml', 'django') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
