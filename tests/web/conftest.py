@@ -20,6 +20,14 @@ NOTE_MARKER = "MARKER-NOTE-7f3a"
 PLAN_MARKER = "MARKER-PLAN-7f3a"
 
 
+@pytest.fixture(autouse=True)
+def _clear_sign_in_throttle():
+    """Failed sign-ins are counted in the cache; every test starts with a clean count."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def fast_password_hashing(settings):
     """Argon2 is the real hasher (tested in accounts); tests use a fast one to stay quick."""

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ldncare.web import views
+from ldncare.web.accounts.forms import ThrottledAuthenticationForm
 from ldncare.web.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("ldncare.web.accounts.urls")),
     path("", include("ldncare.web.access.urls")),
     path("", include("ldncare.web.record.urls")),
+    path("library/", include("ldncare.web.library.urls")),
+    path("simulator/", include("ldncare.web.library.simulator_urls")),
+    path("", include("ldncare.web.booking.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

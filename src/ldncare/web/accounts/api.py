@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict
 
+from ldncare.web.accounts import throttle
 from ldncare.web.accounts.models import ApiToken
 
 router = Router(tags=["accounts"])
@@ -43,12 +44,16 @@ def me(request):
     return {"id": request.user.public_id, "username": request.user.username, "role": request.user.role}
 
 
-@router.post("/auth/token", response={201: TokenOut, 401: ErrorOut}, auth=None,
+@router.post("/auth/token", response={201: TokenOut, 401: ErrorOut, 429: ErrorOut}, auth=None,
              summary="Exchange username and password for a bearer token (shown once)")
 def token_create(request, payload: TokenIn):
+    if throttle.is_locked(request, payload.username):
+        return Status(429, {"detail": "Too many failed sign-ins. Wait 15 minutes."})
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
+        throttle.record_failure(request, payload.username)
         return Status(401, {"detail": "Wrong username or password."})
+    throttle.reset(request, payload.username)
     _, raw = ApiToken.issue(user=user, name=payload.name)
     return Status(201, {"token": raw, "name": payload.name})
 

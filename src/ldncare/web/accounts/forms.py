@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
+from ldncare.web.accounts import throttle
 from ldncare.web.accounts.models import Role, User
 
 
@@ -26,3 +27,25 @@ class SignUpForm(UserCreationForm):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, label="Name of the device or app", initial="my phone")
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form, refusing further attempts after repeated failures (see ``throttle``)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": "Too many failed sign-ins. Wait 15 minutes, or reset your password.",
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if username and throttle.is_locked(self.request, username):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if username:
+                throttle.record_failure(self.request, username)
+            raise
+        throttle.reset(self.request, username)
+        return cleaned
