@@ -61,10 +61,42 @@ def _day(w):
     return w["checkin"].date.isoformat()
 
 
+
+# Booking (ldncare.web.booking): a free slot of the owner's clinician, and the owner's booked call.
+def _slot(w, n: int = 0):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ldncare.web.booking.models import Slot
+
+    start = (timezone.now() + dt.timedelta(days=3)).replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=n)
+    return Slot.objects.get_or_create(clinician=w["clin_ok"], start_at=start,
+                                      defaults={"end_at": start + dt.timedelta(minutes=20)})[0]
+
+
+def _booking(w):
+    from ldncare.web.booking.models import Booking
+
+    return Booking.objects.get_or_create(slot=_slot(w, 9), patient=w["owner"], status="booked")[0]
+
+
+SLOTS_FORM = {"first_date": "2099-01-05", "last_date": "2099-01-06", "weekdays": [0, 1], "day_start": "09:00",
+              "day_end": "10:00", "minutes": "20"}
+REQUEST_FORM = {"name": "Visitor", "email": "v@example.org", "preferred_times": "mornings", "message": "hello"}
+
 CHECKIN_BODY = {"date": "2026-01-05", "ldn_dose_mg": 1.5, "pain_score": 4, "side_effects": [{"id": "headache", "severity": "mild"}]}
 
 # key: URL name (web) or "METHOD /api/v1/path" (API). Each: list of requests (method, path, data, expectations, sees).
 WEB: dict[str, list[tuple]] = {
+    "booking:calls": [("get", lambda w: "/calls/", None, expect(owner="ok", stranger="ok", clin_ok="ok", clin_none="ok", clin_revoked="ok"))],
+    "booking:slots-create": [("post", lambda w: "/calls/slots/", SLOTS_FORM, CLINICIANS)],
+    "booking:book": [("post", lambda w: f"/calls/slots/{_slot(w).uuid}/book/", {}, expect(owner="ok"))],
+    "booking:cancel": [("post", lambda w: f"/calls/{_booking(w).uuid}/cancel/", {}, expect(owner="ok", clin_ok="ok"))],
+    "booking:move": [("get", lambda w: f"/calls/{_booking(w).uuid}/move/", None, expect(owner="ok"))],
+    "booking:ics": [("get", lambda w: f"/calls/{_booking(w).uuid}/invitation.ics", None, expect(owner="ok", clin_ok="ok"))],
+    "booking:request": [("get", lambda w: "/schedule-a-call/", None, PUBLIC), ("post", lambda w: "/schedule-a-call/", REQUEST_FORM, PUBLIC)],
+    "booking:request-sent": [("get", lambda w: "/schedule-a-call/sent/", None, PUBLIC)],
     "home": [("get", lambda w: "/", None, PUBLIC)],
     "login": [("get", lambda w: "/accounts/login/", None, PUBLIC)],
     "logout": [("post", lambda w: "/accounts/logout/", {}, PUBLIC)],
@@ -115,6 +147,13 @@ WEB: dict[str, list[tuple]] = {
 
 API_LOGIN = "login"
 API: dict[str, list[tuple]] = {
+    "GET /api/v1/booking/slots": [("get", lambda w: "/api/v1/booking/slots", None, ANY_SIGNED_IN)],
+    "POST /api/v1/booking/slots": [("post", lambda w: "/api/v1/booking/slots", {**SLOTS_FORM, "minutes": 20}, expect("403", clin_ok="ok", clin_none="ok", clin_revoked="ok"))],
+    "GET /api/v1/booking/bookings": [("get", lambda w: "/api/v1/booking/bookings", None, ANY_SIGNED_IN)],
+    "POST /api/v1/booking/bookings": [("post", lambda w: "/api/v1/booking/bookings", lambda w: {"slot_id": str(_slot(w).uuid)}, expect("403", owner="ok", stranger="404"))],
+    "POST /api/v1/booking/bookings/{booking_id}/cancel": [("post", lambda w: f"/api/v1/booking/bookings/{_booking(w).uuid}/cancel", {}, expect(owner="ok", clin_ok="ok"))],
+    "POST /api/v1/booking/bookings/{booking_id}/move": [("post", lambda w: f"/api/v1/booking/bookings/{_booking(w).uuid}/move", lambda w: {"slot_id": str(_slot(w, 1).uuid)}, expect(owner="ok", clin_ok="403"))],
+    "GET /api/v1/booking/bookings/{booking_id}/ics": [("get", lambda w: f"/api/v1/booking/bookings/{_booking(w).uuid}/ics", None, expect(owner="ok", clin_ok="ok"))],
     "GET /api/v1/health": [("get", lambda w: "/api/v1/health", None, PUBLIC)],
     "GET /api/v1/me": [("get", lambda w: "/api/v1/me", None, ANY_SIGNED_IN)],
     "POST /api/v1/auth/token": [("post", lambda w: "/api/v1/auth/token", {"username": "nobody", "password": "wrong-password"}, dict.fromkeys(ACTORS, "login"))],

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from ldncare.web.access.audit import audit
@@ -37,7 +37,11 @@ __all__ = [
     "patients_visible_to",
     "plans_visible_to",
     "audit_listed_plans",
+    "bookings_visible_to",
+    "can_book",
+    "clinicians_bookable_by",
     "require",
+    "slots_visible_to",
 ]
 
 # The parts of a record and who may do what with them, for a user who can see the patient.
@@ -183,3 +187,51 @@ def profile_of(patient) -> Profile:
     """The patient's profile, created empty on first use."""
     profile, _ = Profile.objects.get_or_create(patient=patient)
     return profile
+
+
+# --- Booking a call (ldncare.web.booking) -------------------------------------------------
+# A patient may book a call with a clinician they share their record with (an active grant),
+# or with any clinician of that clinician's practice (a colleague may cover the call). The
+# booking shows the clinician the patient's name and the time, never health data.
+
+
+def clinicians_bookable_by(user) -> QuerySet:
+    """Clinicians ``user`` (a patient) may book a call with; nobody else books calls."""
+    User = get_user_model()
+    clinicians = User.objects.filter(role=Role.CLINICIAN, is_active=True)
+    if _role(user) != Role.PATIENT:
+        return clinicians.none()
+    granted = Grant.objects.active().filter(kind=Grant.Kind.CLINICIAN, patient=user)
+    practices = User.objects.filter(pk__in=granted.values("clinician"), practice__isnull=False).values("practice")
+    return clinicians.filter(Q(pk__in=granted.values("clinician")) | Q(practice__in=practices))
+
+
+def can_book(user, clinician) -> bool:
+    """May ``user`` book (or move a booking to) a call with ``clinician``?"""
+    return clinicians_bookable_by(user).filter(pk=clinician.pk).exists()
+
+
+def slots_visible_to(user) -> QuerySet:
+    """Slots a patient may book (of bookable clinicians) or a clinician's own; none for others."""
+    from ldncare.web.booking.models import Slot
+
+    slots = Slot.objects.select_related("clinician", "clinician__practice")
+    role = _role(user)
+    if role == Role.CLINICIAN:
+        return slots.filter(clinician=user)
+    if role == Role.PATIENT:
+        return slots.filter(clinician__in=clinicians_bookable_by(user))
+    return slots.none()
+
+
+def bookings_visible_to(user) -> QuerySet:
+    """A patient's own bookings, or the bookings on a clinician's own slots."""
+    from ldncare.web.booking.models import Booking
+
+    bookings = Booking.objects.select_related("slot", "slot__clinician", "patient")
+    role = _role(user)
+    if role == Role.PATIENT:
+        return bookings.filter(patient=user)
+    if role == Role.CLINICIAN:
+        return bookings.filter(slot__clinician=user)
+    return bookings.none()

@@ -169,6 +169,8 @@ INSTALLED_APPS = [
     "ldncare.web.accounts",
     "ldncare.web.access",
     "ldncare.web.record",
+    "ldncare.web.booking",
+    "ldncare.web.demo",
 ]
 
 MIDDLEWARE = [
