@@ -171,6 +171,7 @@ INSTALLED_APPS = [
     "ldncare.web.record",
     "ldncare.web.booking",
     "ldncare.web.demo",
+    "ldncare.web.library",
 ]
 
 MIDDLEWARE = [

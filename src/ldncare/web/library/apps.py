@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _rebuild_after_migrate(sender, using="default", **kwargs):  # noqa: ANN001, ANN003
+    from ldncare.web.library.search import rebuild_index
+
+    rebuild_index(using=using)
+
+
+class LibraryConfig(AppConfig):
+    name = "ldncare.web.library"
+    label = "library"
+    verbose_name = "Evidence library and simulator"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The search index is derived data: rebuilt from the knowledge base after every migrate
+        # (and after a test flush), so it never drifts from the YAML records.
+        post_migrate.connect(_rebuild_after_migrate, sender=self, dispatch_uid="library-rebuild-index")

@@ -1,0 +1,86 @@
+"""The simulator page: the core's result, its bounds, Plotly from the package, and no 500s."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ldncare.core.pharmacology import daily_at, load_parameters, simulate
+from ldncare.core.pharmacology.regimen import MAX_DOSE_MG
+
+pytestmark = pytest.mark.django_db
+
+PARAMS = {"dose_mg": "4.5", "time": "22:00", "form": "ir", "weight_kg": "70", "hepatic": "none",
+          "scenario": "compromise", "days": "3"}
+
+
+def test_default_page_simulates_and_draws(client):
+    r = client.get("/simulator/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert html.count("<h1") == 1
+    assert 'src="/simulator/plotly.min.js"' in html
+    assert "cdn" not in html.lower()
+    assert 'id="sim-data"' in html
+    assert 'id="chart-conc"' in html
+
+
+def test_result_is_the_cores_result(client):
+    r = client.get("/simulator/", PARAMS)
+    assert r.status_code == 200
+    expected = simulate(daily_at(4.5, "22:00", days=3, form="ir"), scenario="compromise").daily_rows()
+    assert [row["day"] for row in r.context["rows"]] == [1, 2, 3]
+    assert r.context["result"]["daily"] == expected
+    figures = json.loads(json.dumps(r.context["figures"]))  # what json_script embeds
+    assert [f["id"] for f in figures] == ["chart-conc", "chart-occ", "chart-rebound"]
+    assert max(figures[0]["data"][0]["y"]) == pytest.approx(max(row["ntx_cmax_ng_per_ml"] for row in expected), rel=1e-3)
+
+
+def test_hypotheses_and_parameter_provenance_are_shown(client):
+    html = client.get("/simulator/", PARAMS).content.decode()
+    assert html.count("<strong>HYPOTHESIS:</strong>") == 2  # rebound and TLR4
+    assert "HYPOTHESIS: endorphin rebound index" in html
+    for p in load_parameters():
+        assert f'class="status-{p.status}"' in html
+        for src in p.sources:
+            assert f'href="{src.url}"'.replace("&", "&amp;") in html
+
+
+def test_sr_form_carries_its_label(client):
+    html = client.get("/simulator/", PARAMS | {"form": "sr"}).content.decode()
+    assert "SR = commercial SR tablet" in html
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("dose_mg", "0"), ("dose_mg", "-1"), ("dose_mg", str(MAX_DOSE_MG + 1)), ("dose_mg", "abc"), ("dose_mg", "nan"),
+    ("dose_mg", "inf"), ("time", "25:00"), ("time", "noon"), ("form", "xr"), ("weight_kg", "2"),
+    ("weight_kg", "301"), ("hepatic", "bad"), ("scenario", "medium"), ("days", "0"), ("days", "366"),
+    ("days", "1.5"), ("dose_mg", "9" * 400),
+])
+def test_out_of_bounds_input_is_a_form_error(client, field, value):
+    r = client.get("/simulator/", PARAMS | {field: value})
+    assert r.status_code == 422
+    assert r.context["form"].errors
+    assert 'class="field-errors"' in r.content.decode() or 'class="form-errors"' in r.content.decode()
+
+
+def test_the_maximum_dose_is_accepted(client):
+    assert client.get("/simulator/", PARAMS | {"dose_mg": str(MAX_DOSE_MG), "days": "1"}).status_code == 200
+
+
+def test_browser_time_with_seconds_is_accepted(client):
+    assert client.get("/simulator/", PARAMS | {"time": "08:30:00"}).status_code == 200
+
+
+def test_plotly_is_served_from_the_installed_package(client):
+    from pathlib import Path
+
+    import plotly
+
+    r = client.get("/simulator/plotly.min.js")
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("text/javascript")
+    body = b"".join(r.streaming_content)
+    assert body == (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+    assert "max-age" in r["Cache-Control"]
