@@ -1,0 +1,154 @@
+"""What goes into a FHIR bundle and what comes back out: the patient's LDN record.
+
+:class:`PatientRecord` holds the parts ldncare exchanges: a pseudonym, the conditions
+(ldncare id + ICD-10-CM code), the prescribed titration (:class:`PrescribedPlan`, the fields
+of ``ldncare plan --json`` that a prescription carries), the diary and the blinded-trial
+design (never its allocation key). Export and import are exact inverses on these fields.
+
+>>> import datetime as dt
+>>> from ldncare.core.dosing import build_plan
+>>> plan = PrescribedPlan.from_plan(build_plan("article", start_date=dt.date(2026, 12, 1)))
+>>> [str(s.dose_mg) for s in plan.steps], plan.to_json()["target_mg"]
+(['1.5', '3', '4.5'], 4.5)
+>>> PrescribedPlan.from_json(plan.to_json()) == plan
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+
+from ldncare.core.dosing import DosingStep, Plan
+from ldncare.core.dosing.plan import PlanError, to_decimal
+from ldncare.core.fhir.codes import check_icd10cm
+from ldncare.core.knowledge import resolve_condition
+from ldncare.core.knowledge.records import Record
+from ldncare.core.response import Diary, TrialDesign
+
+__all__ = ["ConditionEntry", "PatientRecord", "PlanFormatError", "PrescribedPlan", "condition_entry"]
+
+
+class PlanFormatError(ValueError):
+    """A plan JSON document that is not what ``ldncare plan --json`` prints."""
+
+
+def _num(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral() else float(value)
+
+
+class PrescribedPlan(Record):
+    """The prescription part of a titration :class:`~ldncare.core.dosing.Plan`."""
+
+    protocol: str
+    protocol_name: str
+    target_mg: Decimal = Field(gt=0)
+    max_mg: Decimal = Field(gt=0)
+    concentration_mg_per_ml: Decimal = Field(gt=0)
+    timing: str
+    weight_kg: Decimal | None = None
+    steps: tuple[DosingStep, ...] = Field(min_length=1)
+
+    @classmethod
+    def from_plan(cls, plan: Plan) -> PrescribedPlan:
+        """The prescription fields of a plan built by :func:`ldncare.core.dosing.build_plan`."""
+        return cls(protocol=plan.protocol, protocol_name=plan.protocol_name, target_mg=plan.target_mg,
+                   max_mg=plan.max_mg, concentration_mg_per_ml=plan.concentration_mg_per_ml,
+                   timing=plan.timing, weight_kg=plan.weight_kg, steps=plan.steps)
+
+    @classmethod
+    def from_json(cls, payload: Mapping[str, Any]) -> PrescribedPlan:
+        """Read the JSON that ``ldncare plan --json`` prints; :class:`PlanFormatError` if it is not."""
+        if not isinstance(payload, Mapping):
+            raise PlanFormatError("a plan is a JSON object as printed by 'ldncare plan --json'")
+        missing = [k for k in ("protocol", "protocol_name", "target_mg", "max_mg", "concentration_mg_per_ml",
+                               "timing", "steps") if k not in payload]
+        if missing:
+            raise PlanFormatError(f"plan JSON lacks {', '.join(missing)}; allowed: the output of 'ldncare plan --json'")
+        try:
+            steps = []
+            for i, step in enumerate(payload["steps"]):
+                if not isinstance(step, Mapping):
+                    raise PlanFormatError(f"steps[{i}] is not an object")
+                steps.append(DosingStep(
+                    start_date=step.get("start_date"), end_date=step.get("end_date"),
+                    dose_mg=to_decimal(step.get("dose_mg"), f"steps[{i}].dose_mg"), time=step.get("time"),
+                    volume_ml=to_decimal(step.get("volume_ml"), f"steps[{i}].volume_ml"),
+                    device=step.get("device"), device_name=step.get("device_name")))
+            weight = payload.get("weight_kg")
+            return cls(
+                protocol=payload["protocol"], protocol_name=payload["protocol_name"],
+                target_mg=to_decimal(payload["target_mg"], "target_mg"), max_mg=to_decimal(payload["max_mg"], "max_mg"),
+                concentration_mg_per_ml=to_decimal(payload["concentration_mg_per_ml"], "concentration_mg_per_ml"),
+                timing=payload["timing"], weight_kg=None if weight is None else to_decimal(weight, "weight_kg"),
+                steps=tuple(steps))
+        except (PlanError, TypeError) as exc:
+            raise PlanFormatError(str(exc)) from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise PlanFormatError(f"{where}: {first['msg']}") from None
+
+    def to_json(self) -> dict[str, Any]:
+        """The plan in the shape of ``ldncare plan --json`` (the keys this record covers)."""
+        return {
+            "protocol": self.protocol,
+            "protocol_name": self.protocol_name,
+            "target_mg": _num(self.target_mg),
+            "max_mg": _num(self.max_mg),
+            "concentration_mg_per_ml": _num(self.concentration_mg_per_ml),
+            "timing": self.timing,
+            "steps": [
+                {"start_date": s.start_date.isoformat(), "end_date": s.end_date.isoformat(), "dose_mg": _num(s.dose_mg),
+                 "time": s.time, "volume_ml": _num(s.volume_ml), "device": s.device, "device_name": s.device_name,
+                 "measurable": s.measurable, "days": s.days}
+                for s in self.steps
+            ],
+            "unmeasurable_steps": [i for i, s in enumerate(self.steps) if not s.measurable],
+            "devices_needed": list(dict.fromkeys(s.device for s in self.steps if s.device)),
+            "weight_kg": None if self.weight_kg is None else _num(self.weight_kg),
+        }
+
+
+class ConditionEntry(Record):
+    """A diagnosed condition: the ldncare condition id and the ICD-10-CM code chosen for it."""
+
+    id: str
+    icd10: str
+
+    @field_validator("icd10")
+    @classmethod
+    def _valid_code(cls, code: str) -> str:
+        check_icd10cm(code)
+        return code
+
+
+def condition_entry(text: str, icd10: str | None = None) -> ConditionEntry:
+    """The entry of a condition named by id, name or synonym; ICD-10-CM code: ``icd10`` or the first listed.
+
+    >>> condition_entry("Crohn's disease")
+    ConditionEntry(id='crohns-disease', icd10='K50.90')
+
+    Raises ``LookupError`` (``UnknownConditionError``) for an unknown condition and
+    ``ValueError`` for a code not listed for the condition.
+    """
+    condition = resolve_condition(text)
+    code = condition.icd10[0] if icd10 is None else icd10
+    if code not in condition.icd10:
+        raise ValueError(f"ICD-10-CM {code} is not listed for {condition.id}; allowed: {', '.join(condition.icd10)}")
+    return ConditionEntry(id=condition.id, icd10=code)
+
+
+class PatientRecord(Record):
+    """Everything of one patient that ldncare exchanges as FHIR."""
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    pseudonym: str = Field(min_length=1, description="a pseudonym, never a name: files leave the clinic")
+    conditions: tuple[ConditionEntry, ...] = ()
+    plan: PrescribedPlan | None = None
+    diary: Diary | None = None
+    trial: TrialDesign | None = None
