@@ -25,6 +25,7 @@ from ldncare.core.fhir.record import (
     PlanFormatError,
     PrescribedPlan,
     condition_entry,
+    trial_design_from_json,
 )
 from ldncare.core.fhir.resources import FHIR_VERSION
 
@@ -45,5 +46,6 @@ __all__ = [
     "export_bundle",
     "import_bundle",
     "stable_id",
+    "trial_design_from_json",
     "unresolved_references",
 ]

@@ -28,8 +28,16 @@ from ldncare.core.fhir.codes import check_icd10cm
 from ldncare.core.knowledge import resolve_condition
 from ldncare.core.knowledge.records import Record
 from ldncare.core.response import Diary, TrialDesign
+from ldncare.core.response.trial import KEY_KIND
 
-__all__ = ["ConditionEntry", "PatientRecord", "PlanFormatError", "PrescribedPlan", "condition_entry"]
+__all__ = [
+    "ConditionEntry",
+    "PatientRecord",
+    "PlanFormatError",
+    "PrescribedPlan",
+    "condition_entry",
+    "trial_design_from_json",
+]
 
 
 class PlanFormatError(ValueError):
@@ -152,3 +160,29 @@ class PatientRecord(Record):
     plan: PrescribedPlan | None = None
     diary: Diary | None = None
     trial: TrialDesign | None = None
+
+
+def trial_design_from_json(payload: Mapping[str, Any]) -> TrialDesign:
+    """The patient's trial design from ``ldncare trial design --json`` output or from a key file.
+
+    From a key file only the design is taken: the allocation never enters a FHIR record.
+    Raises ``ValueError`` saying what is wrong.
+    """
+    if not isinstance(payload, Mapping):
+        raise ValueError("a trial design is a JSON object ('ldncare trial design --json' or the key file)")
+    if payload.get("kind") == KEY_KIND:
+        payload = payload.get("design") or {}
+    fields = ("trial_id", "pairs", "period_weeks", "discard_days", "dose_mg", "periods")
+    missing = [k for k in fields if k not in payload]
+    if missing:
+        raise ValueError(f"trial design lacks {', '.join(missing)}; allowed: the output of 'ldncare trial design --json'")
+    try:
+        periods = [{"number": p.get("number", p.get("period")), "pair": p.get("pair"), "bottle": p.get("bottle"),
+                    "start_date": p.get("start_date"), "end_date": p.get("end_date"),
+                    "analysis_start": p.get("analysis_start")} for p in payload["periods"]]
+        return TrialDesign(**{k: payload[k] for k in fields[:-1]}, periods=tuple(periods))
+    except (AttributeError, TypeError):
+        raise ValueError("trial periods are JSON objects with period, pair, bottle and dates") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ValueError(f"trial design {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None

@@ -1,0 +1,196 @@
+"""``ldncare fhir``: the patient's LDN record in and out as an HL7 FHIR R4B Bundle.
+
+``export`` builds a collection Bundle from files (a diary CSV, a plan from ``ldncare plan
+--json``, condition ids, a trial design) or, with ``--patient``, from the ldncare database;
+``import`` reads a Bundle back into the same files and reports what it could not map.
+Mapping and limits: ``docs/interoperability.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import typer
+
+from ldncare.commands.common import fail, print_json
+from ldncare.core.fhir import (
+    FHIR_VERSION,
+    ExportError,
+    FhirImportError,
+    PatientRecord,
+    PlanFormatError,
+    PrescribedPlan,
+    bundle_to_json,
+    condition_entry,
+    export_bundle,
+    import_bundle,
+    trial_design_from_json,
+)
+from ldncare.core.response import DiaryFormatError, read_diary, write_diary
+
+__all__ = ["app", "export", "import_"]
+
+app = typer.Typer(help=f"HL7 FHIR ({FHIR_VERSION}, R4B) export and import of a patient's LDN record.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+def recorded_time() -> dt.datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set (reproducible files, as in reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        fail(f"SOURCE_DATE_EPOCH {epoch!r} is not a number of seconds; allowed: an integer, or unset")
+
+
+def _read_json(path: Path, what: str):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"{what} file {str(path)!r} not found")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        fail(f"{path.name} is not JSON ({exc}); allowed: {what} JSON")
+
+
+def _conditions(texts: list[str]):
+    entries = []
+    for text in texts:
+        name, _, code = text.partition("=")
+        try:
+            entries.append(condition_entry(name, code.strip() or None))
+        except LookupError as exc:
+            hint = f"; did you mean {', '.join(exc.suggestions)}?" if getattr(exc, "suggestions", None) else ""
+            fail(f"unknown condition {name!r}{hint} (allowed: ids from 'ldncare evidence conditions', optionally ID=ICD10CM)")
+        except ValueError as exc:
+            fail(str(exc))
+    return tuple(entries)
+
+
+def _write(path: Path | None, text: str) -> None:
+    if path is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror}; allowed: a writable file path")
+
+
+@app.command("export")
+def export(
+    diary: Path = typer.Option(None, "--diary", help="Diary CSV (format: docs/diary-format.md)."),
+    plan: Path = typer.Option(None, "--plan", help="Plan JSON as printed by 'ldncare plan --json'."),
+    condition: list[str] = typer.Option(None, "--condition", help="Condition id, optionally ID=ICD10CM code (repeatable)."),
+    trial: Path = typer.Option(None, "--trial", help="Trial design JSON ('ldncare trial design --json') or the key file "
+                                                     "(only its design is exported, never the allocation)."),
+    pseudonym: str = typer.Option("anonymous", "--pseudonym", help="Pseudonym of the patient in the file (never a name)."),
+    timezone: str = typer.Option(None, "--timezone", help="IANA time zone of the diary's dose times (default: $TZ, else UTC)."),
+    prescriber: str = typer.Option(None, "--prescriber", help="Who wrote the plan (shown as its author)."),
+    output: Path = typer.Option(None, "-o", "--output", help="Write the Bundle here (default: standard output)."),
+    as_json: bool = typer.Option(False, "--json", help="With -o: print a JSON summary instead of text."),
+) -> None:
+    """Export a patient's LDN record as a FHIR R4B Bundle (JSON). Not medical advice."""
+    zone = timezone or os.environ.get("TZ") or "UTC"
+    if not (diary or plan or trial or condition):
+        fail("nothing to export; allowed: --diary, --plan, --condition, --trial")
+    record = PatientRecord(pseudonym=pseudonym, conditions=_conditions(condition or []),
+                           plan=_plan(plan) if plan else None, diary=_diary(diary) if diary else None,
+                           trial=_trial(trial) if trial else None)
+    try:
+        bundle = export_bundle(record, timezone=zone, recorded=recorded_time(), prescriber=prescriber)
+    except ExportError as exc:
+        fail(str(exc))
+    _write(output, bundle_to_json(bundle))
+    if output is not None:
+        counts = dict(Counter(entry.resource.get_resource_type() for entry in bundle.entry))
+        if as_json:
+            print_json({"output": str(output), "fhir_version": FHIR_VERSION, "resources": counts})
+        else:
+            typer.echo(f"Wrote a FHIR {FHIR_VERSION} Bundle of {len(bundle.entry)} resources to {output}: "
+                       + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+
+
+def _plan(path: Path) -> PrescribedPlan:
+    try:
+        return PrescribedPlan.from_json(_read_json(path, "plan"))
+    except PlanFormatError as exc:
+        fail(f"{path.name}: {exc}")
+
+
+def _diary(path: Path):
+    try:
+        return read_diary(path)
+    except FileNotFoundError:
+        fail(f"diary file {str(path)!r} not found")
+    except DiaryFormatError as exc:
+        fail(f"{path.name}: {exc} (format: docs/diary-format.md)")
+
+
+def _trial(path: Path):
+    try:
+        return trial_design_from_json(_read_json(path, "trial design"))
+    except ValueError as exc:
+        fail(f"{path.name}: {exc}")
+
+
+@app.command("import")
+def import_(
+    bundle: Path = typer.Argument(..., help="A FHIR R4B Bundle (JSON)."),
+    diary_out: Path = typer.Option(None, "--diary-out", help="Write the diary as CSV here."),
+    plan_out: Path = typer.Option(None, "--plan-out", help="Write the plan JSON (the keys of 'ldncare plan --json' it covers)."),
+    trial_out: Path = typer.Option(None, "--trial-out", help="Write the trial design JSON here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Import a FHIR Bundle: report what was read and what is unknown; write the diary and plan. All or nothing."""
+    try:
+        text = bundle.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(f"bundle file {str(bundle)!r} not found")
+    except UnicodeDecodeError:
+        fail(f"{bundle.name} is not UTF-8 text; allowed: a FHIR JSON Bundle")
+    try:
+        result = import_bundle(text)
+    except FhirImportError as exc:
+        fail(f"{bundle.name}: {exc}; nothing was written")
+    record = result.record
+    for path, part, name in ((diary_out, record.diary, "diary"), (plan_out, record.plan, "plan"),
+                             (trial_out, record.trial, "trial design")):
+        if path is not None and part is None:
+            fail(f"{bundle.name} holds no {name}; nothing was written")
+    written = {}
+    if diary_out is not None:
+        written["diary"] = str(write_diary(record.diary, diary_out))
+    if plan_out is not None:
+        _write(plan_out, json.dumps(record.plan.to_json(), indent=2, ensure_ascii=False) + "\n")
+        written["plan"] = str(plan_out)
+    if trial_out is not None:
+        _write(trial_out, record.trial.model_dump_json(indent=2) + "\n")
+        written["trial"] = str(trial_out)
+    report = {
+        "patient": record.pseudonym,
+        "conditions": [{"id": c.id, "icd10": c.icd10} for c in record.conditions],
+        "diary_days": len(record.diary.days) if record.diary else 0,
+        "plan_steps": len(record.plan.steps) if record.plan else 0,
+        "trial_id": record.trial.trial_id if record.trial else None,
+        "imported": result.imported,
+        "unknown": list(result.unknown),
+        "written": written,
+    }
+    if as_json:
+        print_json(report)
+        return
+    typer.echo(f"Patient {record.pseudonym}: {report['diary_days']} diary days, {report['plan_steps']} plan steps, "
+               f"{len(record.conditions)} conditions" + (f", trial {report['trial_id']}" if record.trial else ""))
+    typer.echo("Imported: " + ", ".join(f"{n} {kind}" for kind, n in result.imported.items()))
+    if result.unknown:
+        typer.echo(f"Not mapped ({len(result.unknown)}, left out):")
+        for line in result.unknown:
+            typer.echo(f"  {line}")
+    for name, path in written.items():
+        typer.echo(f"Wrote the {name} to {path}")

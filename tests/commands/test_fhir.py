@@ -1,0 +1,105 @@
+"""``ldncare fhir``: file-based export and import, round trips, bad input exits 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ldncare.cli import app
+from ldncare.core.fhir.resources import model_class
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "docs" / "examples"
+EPOCH = {"SOURCE_DATE_EPOCH": "1795000000"}
+
+
+@pytest.fixture(scope="module")
+def plan_json(tmp_path_factory):
+    path = tmp_path_factory.mktemp("plan") / "plan.json"
+    result = runner.invoke(app, ["plan", "--protocol", "article", "--start-date", "2026-02-02", "--json"])
+    assert result.exit_code == 0, result.output
+    path.write_text(result.stdout)
+    return path
+
+
+@pytest.mark.parametrize("diary", ["responder.csv", "trial-diary.csv"])
+def test_csv_bundle_csv_is_identical(tmp_path, plan_json, diary):
+    bundle = tmp_path / "bundle.json"
+    result = runner.invoke(app, ["fhir", "export", "--diary", str(EXAMPLES / diary), "--plan", str(plan_json),
+                                 "--condition", "fibromyalgia", "--timezone", "Europe/Amsterdam", "-o", str(bundle)],
+                           env=EPOCH)
+    assert result.exit_code == 0, result.output
+    assert "Wrote a FHIR 4.3.0 Bundle" in result.stdout
+    data = json.loads(bundle.read_text())
+    assert all(model_class(e["resource"]["resourceType"]).model_validate(e["resource"]) for e in data["entry"])
+    result = runner.invoke(app, ["fhir", "import", str(bundle), "--diary-out", str(tmp_path / "out.csv"),
+                                 "--plan-out", str(tmp_path / "plan.json"), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["unknown"] == []
+    assert report["conditions"] == [{"id": "fibromyalgia", "icd10": "M79.7"}]
+    assert (tmp_path / "out.csv").read_text() == (EXAMPLES / diary).read_text()
+    original, restored = json.loads(plan_json.read_text()), json.loads((tmp_path / "plan.json").read_text())
+    assert {k: original[k] for k in restored} == restored
+
+
+def test_trial_design_from_the_key_file_leaves_the_allocation_behind(tmp_path):
+    key = json.loads((EXAMPLES / "trial-key.json").read_text())
+    result = runner.invoke(app, ["fhir", "export", "--trial", str(EXAMPLES / "trial-key.json")], env=EPOCH)
+    assert result.exit_code == 0, result.output
+    assert key["design"]["trial_id"] in result.stdout
+    assert "allocation\"" not in result.stdout
+    bundle = tmp_path / "b.json"
+    bundle.write_text(result.stdout)
+    result = runner.invoke(app, ["fhir", "import", str(bundle), "--trial-out", str(tmp_path / "design.json")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "design.json").read_text()) == key["design"]
+
+
+def test_unknown_resources_are_listed(tmp_path):
+    result = runner.invoke(app, ["fhir", "import", str(ROOT / "tests" / "data" / "fhir" / "foreign-bundle.json")])
+    assert result.exit_code == 0, result.output
+    assert "Not mapped (3, left out)" in result.stdout
+    assert "Encounter/" in result.stdout
+
+
+def test_a_malformed_bundle_writes_nothing(tmp_path):
+    bundle = json.loads((ROOT / "tests" / "data" / "fhir" / "foreign-bundle.json").read_text())
+    bundle["entry"][4]["resource"]["valueQuantity"]["value"] = "seventy"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bundle))
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["fhir", "import", str(path), "--diary-out", str(out)])
+    assert result.exit_code == 2
+    assert "entry[4].resource.valueQuantity.value" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["fhir", "export"], "nothing to export"),
+    (["fhir", "export", "--condition", "fibromyalga"], "unknown condition 'fibromyalga'; did you mean fibromyalgia"),
+    (["fhir", "export", "--condition", "fibromyalgia=K50.90"], "not listed for fibromyalgia"),
+    (["fhir", "export", "--diary", "missing.csv"], "not found"),
+    (["fhir", "export", "--condition", "fibromyalgia", "--timezone", "Mars/Base"], "unknown time zone"),
+    (["fhir", "export", "--plan", str(EXAMPLES / "trial-key.json")], "plan JSON lacks"),
+    (["fhir", "import", "missing.json"], "not found"),
+    (["fhir", "import", str(EXAMPLES / "trial-key.json")], "resourceType: expected a FHIR Bundle"),
+])
+def test_bad_input_exits_2_with_a_message(args, message):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_diary_reports_its_problems(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("date,pain\n2026-01-01,11\n")
+    result = runner.invoke(app, ["fhir", "export", "--diary", str(path)])
+    assert result.exit_code == 2
+    assert "line 2, column 2 (pain)" in result.stderr
