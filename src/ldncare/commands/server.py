@@ -21,8 +21,13 @@ def run(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port to listen on."),
     threads: int = typer.Option(8, min=1, max=64, help="Worker threads of the server."),
+    demo: bool = typer.Option(True, "--demo/--no-demo", help="On an empty database, create the demo clinic."),
 ) -> None:
-    """Migrate the database and serve the web platform (waitress, static files by WhiteNoise)."""
+    """Migrate the database and serve the web platform (waitress, static files by WhiteNoise).
+
+    On an empty database (no accounts yet) it first creates the demo clinic of synthetic
+    data and prints how to sign in (``ldncare demo --reset`` rebuilds it; ``--no-demo`` skips it).
+    """
     from ldncare.web.bootstrap import ConfigurationError, setup_django
 
     try:
@@ -36,6 +41,13 @@ def run(
     from ldncare.web.wsgi import application
 
     call_command("migrate", interactive=False, verbosity=0)
+    if demo:
+        from django.contrib.auth import get_user_model
+
+        from ldncare.web.demo.services import demo_clinic_create, format_logins
+
+        if not get_user_model().objects.exists():
+            typer.echo(format_logins(demo_clinic_create()))
     typer.echo(f"ldncare {__version__} serving at http://{host}:{port}/ (Ctrl+C to stop)")
     os.environ.setdefault("LDNCARE_SERVER", "waitress")
     serve(application, host=host, port=port, threads=threads, ident="ldncare")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("library/", include("ldncare.web.library.urls")),
     path("simulator/", include("ldncare.web.library.simulator_urls")),
     path("", include("ldncare.web.booking.urls")),
+    path("", include("ldncare.web.demo.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
