@@ -89,6 +89,7 @@ CHECKIN_BODY = {"date": "2026-01-05", "ldn_dose_mg": 1.5, "pain_score": 4, "side
 
 # key: URL name (web) or "METHOD /api/v1/path" (API). Each: list of requests (method, path, data, expectations, sees).
 WEB: dict[str, list[tuple]] = {
+    "demo:trial-keys": [("get", lambda w: "/pharmacy/trial-keys/", None, PHARMACISTS)],
     "booking:calls": [("get", lambda w: "/calls/", None, expect(owner="ok", stranger="ok", clin_ok="ok", clin_none="ok", clin_revoked="ok"))],
     "booking:slots-create": [("post", lambda w: "/calls/slots/", SLOTS_FORM, CLINICIANS)],
     "booking:book": [("post", lambda w: f"/calls/slots/{_slot(w).uuid}/book/", {}, expect(owner="ok"))],
