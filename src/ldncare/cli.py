@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "triage": ("ldncare.commands.triage", "triage_command"),
     "analyze": ("ldncare.commands.analyze", "analyze"),
     "trial": ("ldncare.commands.trial", "app"),
+    "fhir": ("ldncare.commands.fhir", "app"),
     "demo": ("ldncare.commands.demo", "demo"),
 }
 
