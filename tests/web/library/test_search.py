@@ -87,3 +87,13 @@ def test_query_normalisation():
     assert normalise_query(" Crohn’s  DISEASE!! ") == "crohns disease"
     assert query_words("Crohn's disease") == ["crohn", "disease"]
     assert query_words("!!!") == []
+
+
+def test_management_command_rebuilds_the_index():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("rebuild_library_index", stdout=out)
+    assert out.getvalue().strip() == f"Indexed {SearchDocument.objects.count()} library records."

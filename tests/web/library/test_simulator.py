@@ -69,6 +69,12 @@ def test_the_maximum_dose_is_accepted(client):
     assert client.get("/simulator/", PARAMS | {"dose_mg": str(MAX_DOSE_MG), "days": "1"}).status_code == 200
 
 
+def test_missing_fields_take_their_defaults(client):
+    r = client.get("/simulator/", {"dose_mg": "1.5", "days": "2"})
+    assert r.status_code == 200
+    assert r.context["result"]["regimen"]["weight_kg"] == 70
+
+
 def test_browser_time_with_seconds_is_accepted(client):
     assert client.get("/simulator/", PARAMS | {"time": "08:30:00"}).status_code == 200
 
@@ -81,6 +87,6 @@ def test_plotly_is_served_from_the_installed_package(client):
     r = client.get("/simulator/plotly.min.js")
     assert r.status_code == 200
     assert r["Content-Type"].startswith("text/javascript")
-    body = b"".join(r.streaming_content)
+    body = r.content
     assert body == (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
     assert "max-age" in r["Cache-Control"]

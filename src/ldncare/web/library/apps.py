@@ -2,7 +2,9 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _rebuild_after_migrate(sender, using="default", **kwargs):  # noqa: ANN001, ANN003
+def _rebuild_after_migrate(sender, using="default", plan=None, **kwargs):  # noqa: ANN001, ANN003
+    if plan is None:  # a flush (tests), not a migrate: the first search rebuilds the emptied index
+        return
     from ldncare.web.library.search import rebuild_index
 
     rebuild_index(using=using)
@@ -16,5 +18,5 @@ class LibraryConfig(AppConfig):
 
     def ready(self) -> None:
         # The search index is derived data: rebuilt from the knowledge base after every migrate
-        # (and after a test flush), so it never drifts from the YAML records.
+        # so it never drifts from the YAML records.
         post_migrate.connect(_rebuild_after_migrate, sender=self, dispatch_uid="library-rebuild-index")

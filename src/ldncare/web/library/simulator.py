@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -59,14 +59,19 @@ def _plotly_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
 
 
+@lru_cache(maxsize=1)
+def _plotly_bytes() -> bytes:
+    path = _plotly_path()
+    if not path.exists():
+        raise Http404("plotly.min.js not found in the plotly package")
+    return path.read_bytes()
+
+
 @require_GET
 @cache_control(max_age=7 * 86400, public=True)
 def plotly_js(request):
     """The plotly.js bundle shipped inside the installed ``plotly`` package."""
-    path = _plotly_path()
-    if not path.exists():
-        raise Http404("plotly.min.js not found in the plotly package")
-    return FileResponse(path.open("rb"), content_type="text/javascript; charset=utf-8")
+    return HttpResponse(_plotly_bytes(), content_type="text/javascript; charset=utf-8")
 
 
 @lru_cache(maxsize=64)
@@ -108,8 +113,9 @@ def _figures(result) -> list[dict]:  # noqa: ANN001
 @require_GET
 def page(request):
     """The form, and the result of the submitted (or default) regimen."""
-    bound = any(name in request.GET for name in SimulatorForm.base_fields)
-    form = SimulatorForm(request.GET if bound else SimulatorForm.defaults())
+    # Fields left out of the address take their defaults, so "?dose_mg=1.5" is a complete link.
+    data = SimulatorForm.defaults() | {k: request.GET[k] for k in SimulatorForm.base_fields if k in request.GET}
+    form = SimulatorForm(data)
     context: dict = {"form": form, "parameters": load_parameters(), "scenario_evidence": SCENARIO_EVIDENCE,
                      "chart_days": CHART_DAYS}
     if not form.is_valid():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import template
 
 register = template.Library()
@@ -29,3 +31,12 @@ def get_scenario(mapping: dict, key: str) -> str:
 def hyp_label(text: str) -> str:
     """Drop the leading ``HYPOTHESIS:`` (the template shows it as a label)."""
     return text.removeprefix("HYPOTHESIS:").strip()
+
+
+@register.filter
+def source_label(source) -> str:  # noqa: ANN001
+    """``PMID …``, ``doi:…`` or ``NCT…``; for a bare web address, its site name (the full address is the link)."""
+    if source.pmid or source.doi or source.nct:
+        return source.label
+    host = urlsplit(str(source.url)).hostname or str(source.url)
+    return host.removeprefix("www.")

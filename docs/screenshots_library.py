@@ -1,0 +1,89 @@
+"""Regenerate the screenshots of the evidence library and the simulator in ``docs/img/``.
+
+Usage (from the checkout)::
+
+    .venv/bin/python docs/screenshots_library.py
+
+It migrates a throw-away SQLite database in a temporary directory (your ``var/`` data is
+not touched), serves the site with waitress on a free local port, and drives Debian's
+Chromium (``/usr/bin/chromium`` or ``$LDNCARE_CHROMIUM``) with Playwright. The "popular
+searches" on the pictures are real counts of the searches this script makes through the site.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "img"
+SHOTS = [  # (file name, path, what to do first)
+    ("library-index.png", "/library/", None),
+    ("library-search-crohn.png", "/library/search/?q=crohn", None),
+    ("library-condition-crohns.png", "/library/conditions/crohns-disease/", None),
+    ("library-condition-fibromyalgia-forest.png", "/library/conditions/fibromyalgia/", "#pooled-h"),
+    ("library-study.png", "/library/studies/smith2011-crohns-rct/", None),
+    ("library-side-effects.png", "/library/side-effects/", None),
+    ("library-alternatives.png", "/library/alternatives/", None),
+    ("library-about.png", "/library/about/", None),
+    ("library-claims.png", "/library/claims/", None),
+    ("simulator-default.png", "/simulator/", None),
+    ("simulator-sr-compromise.png", "/simulator/?dose_mg=1.5&time=08:00&form=sr&weight_kg=60&hepatic=none"
+                                    "&scenario=compromise&days=7", None),
+    ("simulator-form-error.png", "/simulator/?dose_mg=0&time=25:00&form=ir&weight_kg=70&hepatic=none"
+                                 "&scenario=fast&days=14", None),
+]
+MAX_HEIGHT = 2400
+
+
+def main() -> int:
+    tmp = tempfile.mkdtemp(prefix="ldncare-shots-")
+    os.environ["LDNCARE_VAR_DIR"] = tmp
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/shots.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ldncare.web.settings")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from waitress import create_server
+
+    from ldncare.web.wsgi import application
+
+    call_command("migrate", verbosity=0)
+    server = create_server(application, host="127.0.0.1", port=0, threads=4)
+    base = f"http://127.0.0.1:{server.effective_port}"
+    threading.Thread(target=server.run, daemon=True).start()
+
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("LDNCARE_CHROMIUM", "/usr/bin/chromium")
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        for q in ("crohn", "crohn", "fibromyalgia", "fibromyalgia", "headache", "headache", "casomorphin", "casomorphin"):
+            page.goto(f"{base}/library/search/?q={q}")
+        for name, path, anchor in SHOTS:
+            page.goto(base + path)
+            if path.startswith("/simulator/") and "form-error" not in name:
+                page.wait_for_selector("#chart-occ .main-svg")
+            page.wait_for_load_state("networkidle")
+            if anchor:
+                page.locator(anchor).scroll_into_view_if_needed()
+                page.screenshot(path=str(OUT / name))
+            else:
+                height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
+                page.screenshot(path=str(OUT / name), full_page=True, clip={"x": 0, "y": 0, "width": 1200, "height": height})
+            print(f"wrote docs/img/{name}")
+        browser.close()
+    server.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    raise SystemExit(main())
