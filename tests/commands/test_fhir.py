@@ -103,3 +103,14 @@ def test_a_bad_diary_reports_its_problems(tmp_path):
     result = runner.invoke(app, ["fhir", "export", "--diary", str(path)])
     assert result.exit_code == 2
     assert "line 2, column 2 (pain)" in result.stderr
+
+
+def test_the_documented_example_bundle_regenerates_identically(tmp_path):
+    out = tmp_path / "fhir-bundle.json"
+    result = runner.invoke(app, ["fhir", "export", "--diary", str(EXAMPLES / "fhir-diary.csv"),
+                                 "--plan", str(EXAMPLES / "fhir-plan.json"), "--condition", "fibromyalgia",
+                                 "--pseudonym", "example-patient", "--timezone", "Europe/London", "-o", str(out)],
+                           env={"SOURCE_DATE_EPOCH": "1795521600"})
+    assert result.exit_code == 0, result.output
+    assert out.read_text() == (EXAMPLES / "fhir-bundle.json").read_text()
+    assert "SOURCE_DATE_EPOCH=1795521600 ldncare fhir export" in (ROOT / "docs" / "interoperability.md").read_text()
