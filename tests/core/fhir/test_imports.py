@@ -149,3 +149,19 @@ def test_every_exported_diary_validates_and_round_trips(diary, zone):
     restored = import_bundle(bundle).record
     assert restored == record
     assert format_diary(restored.diary) == format_diary(diary)
+
+
+def test_a_hand_entered_plan_with_an_open_last_step_round_trips():
+    from ldncare.core.fhir import PrescribedPlan
+
+    plan = PrescribedPlan.from_json({"protocol": "custom", "target_mg": 4.5, "steps": [
+        {"start_date": "2026-03-01", "end_date": "2026-03-14", "dose_mg": 1.5, "time": "21:00"},
+        {"start_date": "2026-03-15", "end_date": None, "dose_mg": 4.5, "time": "21:00"}]})
+    record = PatientRecord(pseudonym="hand", plan=plan)
+    bundle = json.loads(bundle_to_json(export_bundle(record, recorded=RECORDED)))
+    request = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "MedicationRequest")
+    assert request["dosageInstruction"][1]["timing"]["repeat"]["boundsPeriod"] == {"start": "2026-03-15"}
+    assert "maxDosePerPeriod" not in request["dosageInstruction"][0]
+    restored = import_bundle(bundle).record.plan
+    assert restored == plan
+    assert restored.to_json()["steps"][1]["days"] is None

@@ -16,7 +16,7 @@ def test_plan_json_round_trips_through_the_record():
 
 @pytest.mark.parametrize(("payload", "message"), [
     ([], "JSON object"),
-    ({"protocol": "article"}, "lacks protocol_name"),
+    ({"protocol": "article"}, "lacks target_mg, steps"),
 ])
 def test_not_a_plan_is_refused(payload, message):
     with pytest.raises(PlanFormatError, match=message):

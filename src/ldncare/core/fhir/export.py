@@ -180,7 +180,7 @@ def export_bundle(record: PatientRecord, *, timezone: str = "UTC", recorded: dt.
 
 def _medication(b: _Builder, plan: PrescribedPlan | None) -> Medication:
     ingredient = {"itemCodeableConcept": CodeableConcept(text="naltrexone hydrochloride"), "isActive": True}
-    if plan is not None:
+    if plan is not None and plan.concentration_mg_per_ml is not None:
         ingredient["strength"] = {"numerator": _mg(plan.concentration_mg_per_ml),
                                   "denominator": Quantity(value=1, unit="mL", system=UCUM, code="mL")}
     return Medication(id=b.id("medication"),
@@ -193,30 +193,36 @@ def _request(b: _Builder, plan: PrescribedPlan, patient: Patient, medication: Me
              prescriber: str | None) -> MedicationRequest:
     extension = [
         Extension(url=EXT.plan_protocol, valueCode=plan.protocol),
-        Extension(url=EXT.plan_protocol_name, valueString=plan.protocol_name),
         Extension(url=EXT.plan_target_dose, valueQuantity=_mg(plan.target_mg)),
-        Extension(url=EXT.plan_timing, valueCode=plan.timing),
     ]
+    if plan.protocol_name is not None:
+        extension.append(Extension(url=EXT.plan_protocol_name, valueString=plan.protocol_name))
+    if plan.timing is not None:
+        extension.append(Extension(url=EXT.plan_timing, valueCode=plan.timing))
     if plan.weight_kg is not None:
         extension.append(Extension(url=EXT.plan_body_weight,
                                    valueQuantity=Quantity(value=plan.weight_kg, unit="kg", system=UCUM, code="kg")))
     dosages = []
     for number, step in enumerate(plan.steps, start=1):
-        step_extension = [Extension(url=EXT.step_volume,
-                                    valueQuantity=Quantity(value=step.volume_ml, unit="mL", system=UCUM, code="mL"))]
+        step_extension = []
+        if step.volume_ml is not None:
+            step_extension.append(Extension(url=EXT.step_volume, valueQuantity=Quantity(
+                value=step.volume_ml, unit="mL", system=UCUM, code="mL")))
         if step.device is not None:
             step_extension.append(Extension(url=EXT.step_device, valueCoding=Coding(
                 system=DEVICE_SYSTEM, code=step.device, display=step.device_name)))
         dosages.append(Dosage(
-            sequence=number, extension=step_extension,
-            text=(f"{step.dose_mg} mg ({step.volume_ml} mL) by mouth once daily at {step.time}, "
-                  f"{step.start_date.isoformat()} to {step.end_date.isoformat()}"),
-            timing={"repeat": {"boundsPeriod": {"start": step.start_date.isoformat(), "end": step.end_date.isoformat()},
+            sequence=number, extension=step_extension or None,
+            text=(f"{step.dose_mg} mg" + (f" ({step.volume_ml} mL)" if step.volume_ml is not None else "")
+                  + f" by mouth once daily at {step.time}, from {step.start_date.isoformat()}"
+                  + (f" to {step.end_date.isoformat()}" if step.end_date else "")),
+            timing={"repeat": {"boundsPeriod": {"start": step.start_date.isoformat(),
+                                                "end": step.end_date.isoformat() if step.end_date else None},
                                "frequency": 1, "period": 1, "periodUnit": "d", "timeOfDay": [f"{step.time}:00"]}},
             route=CodeableConcept(text="by mouth"),
             doseAndRate=[{"doseQuantity": _mg(step.dose_mg)}],
-            maxDosePerPeriod={"numerator": _mg(plan.max_mg),
-                              "denominator": Quantity(value=1, unit="d", system=UCUM, code="d")},
+            maxDosePerPeriod=None if plan.max_mg is None else {
+                "numerator": _mg(plan.max_mg), "denominator": Quantity(value=1, unit="d", system=UCUM, code="d")},
         ))
     return MedicationRequest(
         id=b.id("medication-request"), status="active", intent="order", subject=_ref(patient),

@@ -33,7 +33,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ldncare.core.dosing import DosingStep
 from ldncare.core.dosing.plan import PlanError, to_decimal
 from ldncare.core.fhir.bundle import unresolved_references
 from ldncare.core.fhir.codes import (
@@ -48,7 +47,7 @@ from ldncare.core.fhir.codes import (
     InvalidCodeError,
     check_icd10cm,
 )
-from ldncare.core.fhir.record import ConditionEntry, PatientRecord, PrescribedPlan
+from ldncare.core.fhir.record import ConditionEntry, PatientRecord, PlanStep, PrescribedPlan
 from ldncare.core.fhir.resources import Bundle, model_class
 from ldncare.core.knowledge import UnknownSideEffectError, load_conditions, resolve_side_effect
 from ldncare.core.response import CORE_OUTCOMES, Diary, DiaryDay, DiaryFormatError, TrialDesign
@@ -219,40 +218,39 @@ class _Reader:
             return False
         medication = self.by_url.get(resource.get("medicationReference", {}).get("reference"))
         strength = ((medication or {}).get("ingredient") or [{}])[0].get("strength")
-        if not strength:
-            raise FhirImportError(f"{where}.medicationReference", "the Medication has no ingredient strength (mg per mL)")
         steps = []
         dosages = sorted(enumerate(resource.get("dosageInstruction", [])), key=lambda d: d[1].get("sequence", 0))
         for n, dosage in dosages:
             here = f"{where}.dosageInstruction[{n}]"
             repeat = dosage.get("timing", {}).get("repeat", {})
             bounds, times = repeat.get("boundsPeriod", {}), repeat.get("timeOfDay", [])
-            if not bounds.get("start") or not bounds.get("end") or len(times) != 1 or not dosage.get("doseAndRate"):
-                raise FhirImportError(here, "a plan step needs timing.repeat.boundsPeriod start and end, one "
+            if not bounds.get("start") or len(times) != 1 or not dosage.get("doseAndRate"):
+                raise FhirImportError(here, "a plan step needs timing.repeat.boundsPeriod.start, one "
                                             "timeOfDay and doseAndRate[0].doseQuantity")
             device = [e["valueCoding"] for e in _extensions(dosage, EXT.step_device)]
+            volume = [e["valueQuantity"]["value"] for e in _extensions(dosage, EXT.step_volume)]
             try:
-                steps.append(DosingStep(
-                    start_date=bounds["start"][:10], end_date=bounds["end"][:10],
+                steps.append(PlanStep(
+                    start_date=bounds["start"][:10], end_date=bounds["end"][:10] if bounds.get("end") else None,
                     dose_mg=_mg(dosage["doseAndRate"][0].get("doseQuantity", {}), f"{here}.doseAndRate[0].doseQuantity"),
                     time=times[0][:5],
-                    volume_ml=_decimal(_one(dosage, EXT.step_volume, "valueQuantity", here)["value"], f"{here}.extension"),
+                    volume_ml=_decimal(volume[0], f"{here}.extension") if volume else None,
                     device=device[0].get("code") if device else None,
                     device_name=device[0].get("display") if device else None))
             except ValidationError as exc:
                 raise FhirImportError(here, exc.errors()[0]["msg"]) from None
         max_mg = dosages[0][1].get("maxDosePerPeriod", {}).get("numerator") if dosages else None
-        if not max_mg:
-            raise FhirImportError(f"{where}.dosageInstruction", "a plan needs steps with maxDosePerPeriod")
         weight = _extensions(resource, EXT.plan_body_weight)
+        name, timing = _extensions(resource, EXT.plan_protocol_name), _extensions(resource, EXT.plan_timing)
         try:
             self.plans.append(PrescribedPlan(
                 protocol=_one(resource, EXT.plan_protocol, "valueCode", where),
-                protocol_name=_one(resource, EXT.plan_protocol_name, "valueString", where),
+                protocol_name=name[0]["valueString"] if name else None,
                 target_mg=_mg(_one(resource, EXT.plan_target_dose, "valueQuantity", where), f"{where}.extension"),
-                max_mg=_mg(max_mg, f"{where}.dosageInstruction[0].maxDosePerPeriod.numerator"),
-                concentration_mg_per_ml=_mg(strength["numerator"], "Medication.ingredient[0].strength.numerator"),
-                timing=_one(resource, EXT.plan_timing, "valueCode", where),
+                max_mg=_mg(max_mg, f"{where}.dosageInstruction[0].maxDosePerPeriod.numerator") if max_mg else None,
+                concentration_mg_per_ml=(_mg(strength["numerator"], "Medication.ingredient[0].strength.numerator")
+                                         if strength else None),
+                timing=timing[0]["valueCode"] if timing else None,
                 weight_kg=_decimal(weight[0]["valueQuantity"]["value"], f"{where}.extension") if weight else None,
                 steps=tuple(steps)))
         except ValidationError as exc:

@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -34,6 +35,7 @@ __all__ = [
     "ConditionEntry",
     "PatientRecord",
     "PlanFormatError",
+    "PlanStep",
     "PrescribedPlan",
     "condition_entry",
     "trial_design_from_json",
@@ -48,32 +50,59 @@ def _num(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral() else float(value)
 
 
+def _opt(value: Decimal | None) -> int | float | None:
+    return None if value is None else _num(value)
+
+
+class PlanStep(Record):
+    """One step of a prescription: a daily dose from ``start_date`` to ``end_date`` (inclusive).
+
+    A :class:`~ldncare.core.dosing.DosingStep` always has an end, a volume and (if measurable)
+    a syringe; a plan entered by hand may leave the last step open (``end_date`` None) and
+    give no volume.
+    """
+
+    start_date: dt.date
+    end_date: dt.date | None = None
+    dose_mg: Decimal = Field(gt=0)
+    time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="time of day, HH:MM (24 h)")
+    volume_ml: Decimal | None = Field(default=None, gt=0)
+    device: str | None = None
+    device_name: str | None = None
+
+    @classmethod
+    def from_step(cls, step: DosingStep) -> PlanStep:
+        """The prescription fields of a dosing step."""
+        return cls(start_date=step.start_date, end_date=step.end_date, dose_mg=step.dose_mg, time=step.time,
+                   volume_ml=step.volume_ml, device=step.device, device_name=step.device_name)
+
+
 class PrescribedPlan(Record):
     """The prescription part of a titration :class:`~ldncare.core.dosing.Plan`."""
 
     protocol: str
-    protocol_name: str
+    protocol_name: str | None = None
     target_mg: Decimal = Field(gt=0)
-    max_mg: Decimal = Field(gt=0)
-    concentration_mg_per_ml: Decimal = Field(gt=0)
-    timing: str
+    max_mg: Decimal | None = Field(default=None, gt=0)
+    concentration_mg_per_ml: Decimal | None = Field(default=None, gt=0)
+    timing: str | None = None
     weight_kg: Decimal | None = None
-    steps: tuple[DosingStep, ...] = Field(min_length=1)
+    steps: tuple[PlanStep, ...] = Field(min_length=1)
 
     @classmethod
     def from_plan(cls, plan: Plan) -> PrescribedPlan:
         """The prescription fields of a plan built by :func:`ldncare.core.dosing.build_plan`."""
         return cls(protocol=plan.protocol, protocol_name=plan.protocol_name, target_mg=plan.target_mg,
                    max_mg=plan.max_mg, concentration_mg_per_ml=plan.concentration_mg_per_ml,
-                   timing=plan.timing, weight_kg=plan.weight_kg, steps=plan.steps)
+                   timing=plan.timing, weight_kg=plan.weight_kg,
+                   steps=tuple(PlanStep.from_step(step) for step in plan.steps))
 
     @classmethod
     def from_json(cls, payload: Mapping[str, Any]) -> PrescribedPlan:
         """Read the JSON that ``ldncare plan --json`` prints; :class:`PlanFormatError` if it is not."""
         if not isinstance(payload, Mapping):
             raise PlanFormatError("a plan is a JSON object as printed by 'ldncare plan --json'")
-        missing = [k for k in ("protocol", "protocol_name", "target_mg", "max_mg", "concentration_mg_per_ml",
-                               "timing", "steps") if k not in payload]
+        missing = [k for k in ("protocol", "target_mg", "steps") if k not in payload]
         if missing:
             raise PlanFormatError(f"plan JSON lacks {', '.join(missing)}; allowed: the output of 'ldncare plan --json'")
         try:
@@ -81,18 +110,21 @@ class PrescribedPlan(Record):
             for i, step in enumerate(payload["steps"]):
                 if not isinstance(step, Mapping):
                     raise PlanFormatError(f"steps[{i}] is not an object")
-                steps.append(DosingStep(
+                volume = step.get("volume_ml")
+                steps.append(PlanStep(
                     start_date=step.get("start_date"), end_date=step.get("end_date"),
                     dose_mg=to_decimal(step.get("dose_mg"), f"steps[{i}].dose_mg"), time=step.get("time"),
-                    volume_ml=to_decimal(step.get("volume_ml"), f"steps[{i}].volume_ml"),
+                    volume_ml=None if volume is None else to_decimal(volume, f"steps[{i}].volume_ml"),
                     device=step.get("device"), device_name=step.get("device_name")))
-            weight = payload.get("weight_kg")
+
+            def number(key: str) -> Decimal | None:
+                return None if payload.get(key) is None else to_decimal(payload[key], key)
+
             return cls(
-                protocol=payload["protocol"], protocol_name=payload["protocol_name"],
-                target_mg=to_decimal(payload["target_mg"], "target_mg"), max_mg=to_decimal(payload["max_mg"], "max_mg"),
-                concentration_mg_per_ml=to_decimal(payload["concentration_mg_per_ml"], "concentration_mg_per_ml"),
-                timing=payload["timing"], weight_kg=None if weight is None else to_decimal(weight, "weight_kg"),
-                steps=tuple(steps))
+                protocol=payload["protocol"], protocol_name=payload.get("protocol_name"),
+                target_mg=to_decimal(payload["target_mg"], "target_mg"), max_mg=number("max_mg"),
+                concentration_mg_per_ml=number("concentration_mg_per_ml"), timing=payload.get("timing"),
+                weight_kg=number("weight_kg"), steps=tuple(steps))
         except (PlanError, TypeError) as exc:
             raise PlanFormatError(str(exc)) from None
         except ValidationError as exc:
@@ -106,18 +138,19 @@ class PrescribedPlan(Record):
             "protocol": self.protocol,
             "protocol_name": self.protocol_name,
             "target_mg": _num(self.target_mg),
-            "max_mg": _num(self.max_mg),
-            "concentration_mg_per_ml": _num(self.concentration_mg_per_ml),
+            "max_mg": _opt(self.max_mg),
+            "concentration_mg_per_ml": _opt(self.concentration_mg_per_ml),
             "timing": self.timing,
             "steps": [
-                {"start_date": s.start_date.isoformat(), "end_date": s.end_date.isoformat(), "dose_mg": _num(s.dose_mg),
-                 "time": s.time, "volume_ml": _num(s.volume_ml), "device": s.device, "device_name": s.device_name,
-                 "measurable": s.measurable, "days": s.days}
+                {"start_date": s.start_date.isoformat(), "end_date": s.end_date and s.end_date.isoformat(),
+                 "dose_mg": _num(s.dose_mg), "time": s.time, "volume_ml": _opt(s.volume_ml), "device": s.device,
+                 "device_name": s.device_name, "measurable": s.device is not None,
+                 "days": s.end_date and (s.end_date - s.start_date).days + 1}
                 for s in self.steps
             ],
-            "unmeasurable_steps": [i for i, s in enumerate(self.steps) if not s.measurable],
+            "unmeasurable_steps": [i for i, s in enumerate(self.steps) if s.device is None],
             "devices_needed": list(dict.fromkeys(s.device for s in self.steps if s.device)),
-            "weight_kg": None if self.weight_kg is None else _num(self.weight_kg),
+            "weight_kg": _opt(self.weight_kg),
         }
 
 
