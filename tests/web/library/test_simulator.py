@@ -90,3 +90,11 @@ def test_plotly_is_served_from_the_installed_package(client):
     body = r.content
     assert body == (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
     assert "max-age" in r["Cache-Control"]
+
+
+def test_errors_are_tied_to_their_fields_for_screen_readers(client):
+    html = client.get("/simulator/", PARAMS | {"dose_mg": "0"}).content.decode()
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_dose_mg_helptext id_dose_mg_error"' in html
+    assert 'id="id_dose_mg_error"' in html
+    assert 'id="id_dose_mg_helptext"' in html

@@ -35,7 +35,8 @@ class SimulatorForm(forms.Form):
     dose_mg = forms.FloatField(label="Dose (mg naltrexone hydrochloride)", initial=4.5, max_value=MAX_DOSE_MG, help_text=f"More than 0 and at most {MAX_DOSE_MG:g} mg.",
                                widget=forms.NumberInput(attrs={"step": "any", "min": "0"}))
     time = forms.CharField(label="Time of the daily dose", initial="22:00", max_length=8,
-                           help_text="24-hour clock, HH:MM.", widget=forms.TimeInput(attrs={"type": "time"}))
+                           help_text="24-hour clock, HH:MM.", widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-2]?[0-9]:[0-5][0-9](:[0-5][0-9])?",
+                                                         "autocomplete": "off"}))
     form = forms.ChoiceField(label="Form", choices=FORM_CHOICES, initial="ir")
     weight_kg = forms.FloatField(label="Body weight (kg)", initial=70, min_value=MIN_WEIGHT_KG, max_value=MAX_WEIGHT_KG,
                                  help_text=f"{MIN_WEIGHT_KG:g} to {MAX_WEIGHT_KG:g} kg.")

@@ -103,6 +103,7 @@ def condition(request, condition_id: str):
         "s": summary, "appraisal": appraisal, "pooled": pooled, "is_pooled": hasattr(pooled, "estimate"),
         "rows": [(g, DESIGN_LABELS[g.study.design]) for g in summary.studies], "formats": FORMATS,
         "measure_label": getattr(pooled, "measure", "").replace("_", " "),
+        "i2_pct": f"{100 * pooled.i2:.0f}" if hasattr(pooled, "i2") else "",
     })
 
 
