@@ -15,6 +15,16 @@ from django.utils import timezone
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 TAKEN = "This time was just taken — please choose another."
+UNLABELLED = """
+() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+  .map(el => el.outerHTML.slice(0, 120))
+"""
+
+
+def _accessible(page, where: str) -> None:
+    assert page.evaluate(UNLABELLED) == [], where
+    assert page.locator("h1").count() == 1, where
 
 
 def _sign_in(page, base: str, username: str, password: str) -> None:
@@ -54,6 +64,11 @@ def test_two_patients_book_the_same_slot_at_once(live_server, browser, patient, 
         assert sum("Booked:" in t for t in texts) == 1, texts
         assert sum(TAKEN in t for t in texts) == 1, texts
         assert Booking.objects.filter(slot=slot, status="booked").count() == 1
+        winner = pages[[("Booked:" in t) for t in texts].index(True)]
+        _accessible(winner, "/calls/")
+        winner.get_by_role("link", name="Move").click()
+        winner.get_by_role("heading", name="Move your call").wait_for()
+        _accessible(winner, "move")
     finally:
         for c in contexts:
             c.close()
@@ -66,6 +81,8 @@ def test_visitor_asks_for_a_call_and_sees_the_confirmation(live_server, page):
     base = live_server.url
     page.goto(base + "/")
     page.get_by_role("link", name="Schedule a call").click()
+    _accessible(page, "/schedule-a-call/")
+    assert page.locator("#id_website").bounding_box()["x"] < 0  # the honeypot is off-screen
     page.get_by_role("button", name="Send my request").click()  # empty: clear errors, nothing stored
     page.get_by_text("This field is required.").first.wait_for()
     page.get_by_label("Your name").fill("Vic Visitor")
@@ -80,3 +97,20 @@ def test_visitor_asks_for_a_call_and_sees_the_confirmation(live_server, page):
     item = ConsultationRequest.objects.get()
     assert item.reference in page.locator("main").inner_text()
     assert item.email == "vic@example.org"
+
+
+def test_clinician_publishes_times_in_the_browser(live_server, page, clinician, password):
+    from ldncare.web.booking.models import Slot
+
+    base = live_server.url
+    _sign_in(page, base, clinician.username, password)
+    page.get_by_role("link", name="Calls").click()
+    _accessible(page, "/calls/ (clinician)")
+    day = timezone.localdate() + dt.timedelta(days=3)
+    page.get_by_label("From").fill(day.isoformat())
+    page.get_by_label("Until (inclusive)").fill(day.isoformat())
+    for box in page.locator("input[name=weekdays]").all():
+        box.check()
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("Published 9 new times.").wait_for()
+    assert Slot.objects.filter(clinician=clinician).count() == 9
