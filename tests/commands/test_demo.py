@@ -88,3 +88,18 @@ def test_run_leaves_a_database_with_accounts_alone(db, patient, monkeypatch):
     assert "serving at" in result.output
     assert "Demo clinic" not in result.output
     assert not DemoObject.objects.exists()
+
+
+def test_run_reminds_of_the_demo_logins_while_the_demo_exists(db, settings, monkeypatch):
+    import waitress
+
+    from ldncare.web.demo.services import demo_clinic_create
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo_clinic_create()
+    monkeypatch.setattr(waitress, "serve", lambda *args, **kwargs: None)
+    result = runner.invoke(app, ["run", "--port", "8999"])
+    assert "Demo clinic already present" in result.output
+    assert "demo-trial" in result.output
+    quiet = runner.invoke(app, ["run", "--port", "8999", "--no-demo"])
+    assert "Demo clinic" not in quiet.output

@@ -81,6 +81,13 @@ def _booking(w):
     return Booking.objects.get_or_create(slot=_slot(w, 9), patient=w["owner"], status="booked")[0]
 
 
+def _consultation(w):
+    from ldncare.web.booking.models import ConsultationRequest
+
+    return ConsultationRequest.objects.get_or_create(practice=w["clin_ok"].practice, name="Visitor",
+                                                     defaults={"email": "v@example.org", "preferred_times": "any"})[0]
+
+
 SLOTS_FORM = {"first_date": "2099-01-05", "last_date": "2099-01-06", "weekdays": [0, 1], "day_start": "09:00",
               "day_end": "10:00", "minutes": "20"}
 REQUEST_FORM = {"name": "Visitor", "email": "v@example.org", "preferred_times": "mornings", "message": "hello"}
@@ -89,6 +96,7 @@ CHECKIN_BODY = {"date": "2026-01-05", "ldn_dose_mg": 1.5, "pain_score": 4, "side
 
 # key: URL name (web) or "METHOD /api/v1/path" (API). Each: list of requests (method, path, data, expectations, sees).
 WEB: dict[str, list[tuple]] = {
+    "booking:request-handled": [("post", lambda w: f"/calls/requests/{_consultation(w).uuid}/answered/", {}, expect(clin_ok="ok", clin_none="ok", clin_revoked="ok"))],
     "demo:trial-keys": [("get", lambda w: "/pharmacy/trial-keys/", None, PHARMACISTS)],
     "booking:calls": [("get", lambda w: "/calls/", None, expect(owner="ok", stranger="ok", clin_ok="ok", clin_none="ok", clin_revoked="ok"))],
     "booking:slots-create": [("post", lambda w: "/calls/slots/", SLOTS_FORM, CLINICIANS)],

@@ -26,7 +26,8 @@ def run(
     """Migrate the database and serve the web platform (waitress, static files by WhiteNoise).
 
     On an empty database (no accounts yet) it first creates the demo clinic of synthetic
-    data and prints how to sign in (``ldncare demo --reset`` rebuilds it; ``--no-demo`` skips it).
+    data and prints how to sign in; while the demo clinic exists, each start reminds of the
+    logins (``ldncare demo --reset`` rebuilds it; ``--no-demo`` skips all of this).
     """
     from ldncare.web.bootstrap import ConfigurationError, setup_django
 
@@ -44,9 +45,9 @@ def run(
     if demo:
         from django.contrib.auth import get_user_model
 
-        from ldncare.web.demo.services import demo_clinic_create, format_logins
+        from ldncare.web.demo.services import demo_clinic_create, demo_clinic_exists, format_logins
 
-        if not get_user_model().objects.exists():
+        if demo_clinic_exists() or not get_user_model().objects.exists():  # remind, or create on an empty database
             typer.echo(format_logins(demo_clinic_create()))
     typer.echo(f"ldncare {__version__} serving at http://{host}:{port}/ (Ctrl+C to stop)")
     os.environ.setdefault("LDNCARE_SERVER", "waitress")

@@ -98,3 +98,21 @@ def test_visitor_requests_are_rate_limited_per_address(client, db):
     assert response.status_code == 429
     assert "wait an hour" in response.content.decode()
     assert ConsultationRequest.objects.count() == REQUESTS_PER_HOUR_PER_ADDRESS
+
+
+def test_clinician_of_the_practice_marks_a_request_answered(client, booking_world):
+    from ldncare.web.accounts.models import Practice
+
+    w = booking_world
+    practice = Practice.objects.get(name="Booking Practice")
+    item = ConsultationRequest.objects.create(practice=practice, name="Vic", email="v@example.org", preferred_times="any")
+    client.force_login(w["outsider"])  # another practice: the request does not exist for them
+    assert client.post(f"/calls/requests/{item.uuid}/answered/").status_code == 404
+    client.force_login(w["colleague"])
+    assert "Mark the request of Vic as answered" in client.get("/calls/").content.decode()
+    response = client.post(f"/calls/requests/{item.uuid}/answered/", follow=True)
+    assert f"Request {item.reference} marked as answered." in response.content.decode()
+    item.refresh_from_db()
+    assert item.handled_at is not None
+    again = client.post(f"/calls/requests/{item.uuid}/answered/", follow=True)
+    assert "already marked as answered" in again.content.decode()

@@ -37,6 +37,7 @@ __all__ = [
     "booking_ics",
     "booking_move",
     "consultation_request_create",
+    "consultation_request_handle",
     "slots_create_bulk",
 ]
 
@@ -259,6 +260,21 @@ def consultation_request_create(*, request, practice, name: str, email: str, pho
         item = ConsultationRequest.objects.create(practice=practice, name=name, email=email, phone=phone,
                                                   preferred_times=preferred_times, message=message, ip_address=ip)
         transaction.on_commit(lambda: _notify_practice(item))
+    return item
+
+
+def consultation_request_handle(*, request, clinician, item: ConsultationRequest) -> ConsultationRequest:
+    """A clinician of the request's practice marks it answered (once; the time is kept)."""
+    if getattr(clinician, "role", None) != Role.CLINICIAN or not clinician.practice_id \
+            or item.practice_id != clinician.practice_id:
+        raise PermissionDenied("Only a clinician of the chosen practice answers this request.")
+    with transaction.atomic():
+        updated = ConsultationRequest.objects.filter(pk=item.pk, handled_at__isnull=True).update(handled_at=timezone.now())
+        audit(request, subject=None, object_type="consultation_request", object_id=item.reference, action="update",
+              outcome=ALLOWED)
+    item.refresh_from_db()
+    if not updated:
+        raise ValidationError("This request was already marked as answered.")
     return item
 
 

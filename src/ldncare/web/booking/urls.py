@@ -13,6 +13,7 @@ urlpatterns = [
     path("calls/<uuid:booking_uuid>/cancel/", views.cancel, name="cancel"),
     path("calls/<uuid:booking_uuid>/move/", views.move, name="move"),
     path("calls/<uuid:booking_uuid>/invitation.ics", views.ics, name="ics"),
+    path("calls/requests/<uuid:request_uuid>/answered/", views.request_handled, name="request-handled"),
     path("schedule-a-call/", views.consultation_request, name="request"),
     path("schedule-a-call/sent/", views.consultation_request_sent, name="request-sent"),
 ]

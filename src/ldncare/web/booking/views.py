@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -72,7 +73,8 @@ def calls(request, form: SlotBulkForm | None = None):
         context["slots"] = list(policy.slots_visible_to(request.user).filter(start_at__gt=now)
                                 .prefetch_related("bookings__patient")[:MAX_LISTED_SLOTS])
         practice_id = request.user.practice_id
-        context["requests"] = list(ConsultationRequest.objects.filter(practice_id=practice_id)[:50]) if practice_id else []
+        context["requests"] = list(ConsultationRequest.objects.filter(practice_id=practice_id)
+                                   .order_by(F("handled_at").asc(nulls_first=True), "-created_at")[:50]) if practice_id else []
     else:
         context["open_slots"] = open_slots_for(request.user)
         context["can_book_anyone"] = policy.clinicians_bookable_by(request.user).exists()
@@ -190,3 +192,19 @@ def consultation_request(request):
 
 def consultation_request_sent(request):
     return render(request, "booking/request_sent.html", {"reference": request.session.get("consultation_reference")})
+
+
+@roles_required(Role.CLINICIAN)
+@require_POST
+def request_handled(request, request_uuid):
+    item = ConsultationRequest.objects.filter(uuid=request_uuid, practice_id=request.user.practice_id,
+                                              practice__isnull=False).first()
+    if item is None:
+        raise Http404("Not found")
+    try:
+        services.consultation_request_handle(request=request, clinician=request.user, item=item)
+    except ValidationError as exc:
+        messages.info(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Request {item.reference} marked as answered.")
+    return redirect("booking:calls")
