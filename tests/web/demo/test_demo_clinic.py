@@ -119,3 +119,14 @@ def test_reset_deletes_only_demo_data(clinic, patient, clinician):
     assert Practice.objects.filter(pk=real_practice.pk).exists()
     assert Practice.objects.count() == 2
     assert get_user_model().objects.count() == 7
+
+
+def test_the_demo_records_open_in_the_patient_and_clinician_pages(clinic, client):
+    client.force_login(_user("demo-trial"))
+    plan_page = client.get("/me/plan/")
+    assert plan_page.status_code == 200
+    assert "bottle" in plan_page.content.decode().lower()
+    client.force_login(_user("demo-clinician"))
+    for username in ("demo-responder", "demo-nonresponder", "demo-trial"):
+        page = client.get(f"/patients/{_user(username).public_id}/")
+        assert page.status_code == 200, username
