@@ -114,3 +114,34 @@ def test_the_documented_example_bundle_regenerates_identically(tmp_path):
     assert result.exit_code == 0, result.output
     assert out.read_text() == (EXAMPLES / "fhir-bundle.json").read_text()
     assert "SOURCE_DATE_EPOCH=1795521600 ldncare fhir export" in (ROOT / "docs" / "interoperability.md").read_text()
+
+
+@pytest.mark.django_db
+def test_export_a_patient_from_the_database_is_audited(tmp_path, patient):
+    from ldncare.web.access.models import AuditEvent
+    from ldncare.web.record.models import CheckIn, Profile
+
+    Profile.objects.create(patient=patient, condition_ids=["fibromyalgia"])
+    CheckIn.objects.create(patient=patient, date="2026-03-01", pain_score=4)
+    out = tmp_path / "b.json"
+    result = runner.invoke(app, ["fhir", "export", "--patient", str(patient.public_id), "-o", str(out), "--json"],
+                           env=EPOCH)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["resources"]["Condition"] == 1
+    bundle = json.loads(out.read_text())
+    assert bundle["timestamp"] == "2026-11-18T11:06:40Z"
+    assert str(patient.public_id) in out.read_text()
+    assert AuditEvent.objects.filter(subject_id=patient.pk, action="export", channel="cli").count() == 1
+    by_name = runner.invoke(app, ["fhir", "export", "--patient", patient.username], env=EPOCH)
+    assert by_name.exit_code == 0
+    assert json.loads(by_name.stdout)["entry"] == bundle["entry"]
+
+
+@pytest.mark.django_db
+def test_export_an_unknown_patient_exits_2():
+    result = runner.invoke(app, ["fhir", "export", "--patient", "nobody"])
+    assert result.exit_code == 2
+    assert "no patient 'nobody'" in result.stderr
+    result = runner.invoke(app, ["fhir", "export", "--patient", "nobody", "--condition", "fibromyalgia"])
+    assert result.exit_code == 2
+    assert "--patient alone" in result.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -89,6 +90,8 @@ def export(
     condition: list[str] = typer.Option(None, "--condition", help="Condition id, optionally ID=ICD10CM code (repeatable)."),
     trial: Path = typer.Option(None, "--trial", help="Trial design JSON ('ldncare trial design --json') or the key file "
                                                      "(only its design is exported, never the allocation)."),
+    patient: str = typer.Option(None, "--patient", help="Export this patient (public id or username) from the ldncare "
+                                                        "database instead of files (audited)."),
     pseudonym: str = typer.Option("anonymous", "--pseudonym", help="Pseudonym of the patient in the file (never a name)."),
     timezone: str = typer.Option(None, "--timezone", help="IANA time zone of the diary's dose times (default: $TZ, else UTC)."),
     prescriber: str = typer.Option(None, "--prescriber", help="Who wrote the plan (shown as its author)."),
@@ -97,13 +100,18 @@ def export(
 ) -> None:
     """Export a patient's LDN record as a FHIR R4B Bundle (JSON). Not medical advice."""
     zone = timezone or os.environ.get("TZ") or "UTC"
-    if not (diary or plan or trial or condition):
-        fail("nothing to export; allowed: --diary, --plan, --condition, --trial")
-    record = PatientRecord(pseudonym=pseudonym, conditions=_conditions(condition or []),
-                           plan=_plan(plan) if plan else None, diary=_diary(diary) if diary else None,
-                           trial=_trial(trial) if trial else None)
+    if patient is not None and (diary or plan or trial or condition):
+        fail("--patient exports from the database; allowed: --patient alone, or --diary/--plan/--condition/--trial")
+    if patient is None and not (diary or plan or trial or condition):
+        fail("nothing to export; allowed: --diary, --plan, --condition, --trial, or --patient ID")
     try:
-        bundle = export_bundle(record, timezone=zone, recorded=recorded_time(), prescriber=prescriber)
+        if patient is not None:
+            bundle = _export_from_database(patient, zone)
+        else:
+            record = PatientRecord(pseudonym=pseudonym, conditions=_conditions(condition or []),
+                                   plan=_plan(plan) if plan else None, diary=_diary(diary) if diary else None,
+                                   trial=_trial(trial) if trial else None)
+            bundle = export_bundle(record, timezone=zone, recorded=recorded_time(), prescriber=prescriber)
     except ExportError as exc:
         fail(str(exc))
     _write(output, bundle_to_json(bundle))
@@ -114,6 +122,37 @@ def export(
         else:
             typer.echo(f"Wrote a FHIR {FHIR_VERSION} Bundle of {len(bundle.entry)} resources to {output}: "
                        + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+
+
+def _export_from_database(patient: str, zone: str):
+    """The database-backed export: Django is set up and imported here only, and the export is audited."""
+    from ldncare.web.bootstrap import ConfigurationError, setup_django
+
+    try:
+        setup_django()
+    except ConfigurationError as exc:
+        fail(str(exc))
+    from django.contrib.auth import get_user_model
+    from django.db import DatabaseError
+
+    from ldncare.web.access.models import AuditEvent
+    from ldncare.web.interop.services import export_patient_bundle
+
+    try:
+        key = {"public_id": uuid.UUID(patient)}
+    except ValueError:
+        key = {"username": patient}
+    try:
+        user = get_user_model().objects.filter(role="patient", is_active=True, **key).first()
+        if user is None:
+            fail(f"no patient {patient!r} in the database; allowed: a patient's public id (UUID) or username")
+        bundle = export_patient_bundle(user, timezone=zone, recorded=recorded_time())
+        AuditEvent.objects.create(actor_username="(command line)", subject_id=user.pk, object_type="fhir",
+                                  object_id=str(user.public_id), action=AuditEvent.Action.EXPORT,
+                                  outcome=AuditEvent.Outcome.ALLOWED, channel="cli")
+    except DatabaseError as exc:
+        fail(f"the database cannot be read ({exc}); allowed: a migrated ldncare database (ldncare run migrates it)")
+    return bundle
 
 
 def _plan(path: Path) -> PrescribedPlan:
