@@ -181,6 +181,7 @@ API: dict[str, list[tuple]] = {
     "DELETE /api/v1/auth/token": [("delete", lambda w: "/api/v1/auth/token", None, expect("400"))],
     "GET /api/v1/patients": [("get", lambda w: "/api/v1/patients", None, ANY_SIGNED_IN)],
     "GET /api/v1/patients/{patient_id}/diary": [("get", lambda w: f"/api/v1/patients/{_pid(w)}/diary", None, RECORD, SEES_DIARY)],
+    "GET /api/v1/fhir/Patient/{patient_id}/$everything": [("get", lambda w: f"/api/v1/fhir/Patient/{_pid(w)}/$everything", None, RECORD, SEES_DIARY)],
     "POST /api/v1/patients/{patient_id}/diary": [("post", lambda w: f"/api/v1/patients/{_pid(w)}/diary", CHECKIN_BODY, DIARY_WRITE_API)],
     "GET /api/v1/patients/{patient_id}/diary/{entry_id}": [("get", lambda w: f"/api/v1/patients/{_pid(w)}/diary/{w['checkin'].uuid}", None, RECORD, SEES_DIARY)],
     "PUT /api/v1/patients/{patient_id}/diary/{entry_id}": [("put", lambda w: f"/api/v1/patients/{_pid(w)}/diary/{w['checkin'].uuid}", CHECKIN_BODY, DIARY_WRITE_API)],
