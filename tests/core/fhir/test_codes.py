@@ -24,3 +24,5 @@ def test_only_pain_has_a_loinc_coding():
 
 def test_extension_urls():
     assert EXT.plan_target_dose == "https://ldncare.org/fhir/StructureDefinition/plan-target-dose"
+    with pytest.raises(AttributeError):
+        EXT.plan_protocl  # noqa: B018

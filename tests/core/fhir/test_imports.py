@@ -165,3 +165,9 @@ def test_a_hand_entered_plan_with_an_open_last_step_round_trips():
     restored = import_bundle(bundle).record.plan
     assert restored == plan
     assert restored.to_json()["steps"][1]["days"] is None
+
+
+def test_an_entry_without_a_resource_is_reported():
+    result = import_bundle({"resourceType": "Bundle", "type": "collection",
+                            "entry": [{"fullUrl": "urn:uuid:0b1f7c0e-5d57-4a8e-8a55-4f5d2f3f2a09"}]})
+    assert result.unknown == ("entry[0]: no resource (only a fullUrl, request or response)",)

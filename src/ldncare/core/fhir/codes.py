@@ -62,14 +62,27 @@ TRIAL_ID = f"{BASE}/NamingSystem/n-of-1-trial"
 
 
 class _Extensions:
-    """URLs of ldncare's extensions (``StructureDefinition`` canonical URLs)."""
+    """URLs of ldncare's extensions (``StructureDefinition`` canonical URLs), one attribute each."""
 
-    def __getattr__(self, name: str) -> str:
-        return f"{BASE}/StructureDefinition/{name.replace('_', '-')}"
+    __slots__ = ()
+    diary_outcome = f"{BASE}/StructureDefinition/diary-outcome"
+    plan_body_weight = f"{BASE}/StructureDefinition/plan-body-weight"
+    plan_protocol = f"{BASE}/StructureDefinition/plan-protocol"
+    plan_protocol_name = f"{BASE}/StructureDefinition/plan-protocol-name"
+    plan_target_dose = f"{BASE}/StructureDefinition/plan-target-dose"
+    plan_timing = f"{BASE}/StructureDefinition/plan-timing"
+    step_device = f"{BASE}/StructureDefinition/step-device"
+    step_volume = f"{BASE}/StructureDefinition/step-volume"
+    trial_discard_days = f"{BASE}/StructureDefinition/trial-discard-days"
+    trial_dose = f"{BASE}/StructureDefinition/trial-dose"
+    trial_pairs = f"{BASE}/StructureDefinition/trial-pairs"
+    trial_period = f"{BASE}/StructureDefinition/trial-period"
+    trial_period_weeks = f"{BASE}/StructureDefinition/trial-period-weeks"
 
 
 EXT = _Extensions()
-"""``EXT.plan_protocol`` → ``https://ldncare.org/fhir/StructureDefinition/plan-protocol``."""
+"""``EXT.plan_protocol`` → ``https://ldncare.org/fhir/StructureDefinition/plan-protocol``; a
+misspelt name is an ``AttributeError``, never a new URL."""
 
 LOINC_OUTCOMES: dict[str, tuple[str, str]] = {
     "pain": ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),

@@ -173,6 +173,7 @@ class _Reader:
         self.outcomes: list[str] | None = None
         for i, _url, resource in self.entries:
             if resource is None:
+                self.unknown.append(f"entry[{i}]: no resource (only a fullUrl, request or response)")
                 continue
             kind = resource["resourceType"]
             if kind not in MAPPED_TYPES:
