@@ -27,7 +27,7 @@ def test_run_migrates_and_serves_the_home_page(tmp_path):
     env = {**os.environ, "LDNCARE_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/ldncare.sqlite3"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "ldncare.cli", "run", "--port", str(port)],
+        [sys.executable, "-m", "ldncare.cli", "run", "--no-demo", "--port", str(port)],
         cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
