@@ -28,6 +28,7 @@ from ldncare.core.knowledge import (
     load_peptide_notice,
     load_peptides,
     load_side_effects,
+    load_studies,
 )
 from ldncare.web.library.forms import SearchForm
 from ldncare.web.library.popular import count_search, popular_searches
@@ -166,4 +167,5 @@ def claims(request):
     names = {c.id: c.name for c in load_conditions()}
     return render(request, "library/claims.html", {
         "claims": load_claims(), "counts": count_verdicts(), "condition_names": names,
+        "study_labels": {st.id: f"{st.label} ({st.citation.journal})" for st in load_studies()},
     })
