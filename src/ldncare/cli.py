@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trial": ("ldncare.commands.trial", "app"),
     "fhir": ("ldncare.commands.fhir", "app"),
     "demo": ("ldncare.commands.demo", "demo"),
+    "backup": ("ldncare.commands.backup", "backup"),
+    "restore": ("ldncare.commands.backup", "restore"),
 }
 
 
