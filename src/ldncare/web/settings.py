@@ -172,6 +172,8 @@ INSTALLED_APPS = [
     "ldncare.web.booking",
     "ldncare.web.demo",
     "ldncare.web.library",
+    "ldncare.web.clinic",
+    "ldncare.web.pharmacy",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +185,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ldncare.web.security.AbsoluteSessionLifetimeMiddleware",
+    "ldncare.web.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "ldncare.web.urls"
@@ -249,14 +253,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Health data: the session ends after a period without requests (NIST SP 800-63B AAL2: 30 min).
-SESSION_COOKIE_AGE = 30 * 60
+# Health data: the session ends after a period without requests (NIST SP 800-63B AAL2: 30 min)
+# and, however active, a fixed time after sign-in (ASVS 7.3.2; ldncare.web.security).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_S", 30 * 60, minimum=60)
+SESSION_ABSOLUTE_AGE_S = env_int("SESSION_ABSOLUTE_AGE_S", 12 * 60 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # the pages send the token from the form or the hx-headers attribute
+# Request bodies above this many bytes answer 400 (no diary request comes near it).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024, minimum=64 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Sent on every HTML response (ldncare.web.security). Scripts: this origin only, never inline.
+# Styles allow 'unsafe-inline' because the Plotly bundle sets style attributes at run time.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 
 LOGGING = {

@@ -57,9 +57,7 @@ class CheckInForm(forms.Form):
     ldn_dose_mg = forms.DecimalField(
         required=False, min_value=Decimal("0"), max_value=MAX_LDN_DOSE_MG, decimal_places=2, max_digits=5,
         label="Dose (mg)", widget=forms.NumberInput(attrs={
-            "step": "0.1", "inputmode": "decimal",
-            # typing a dose ticks "I took my LDN dose"; clearing it unticks (works without JS too: tick by hand)
-            "oninput": "document.getElementById('id_took_dose').checked = this.value !== ''",
+            "step": "0.1", "inputmode": "decimal",  # typing a dose ticks "I took my LDN dose" (static/ldncare/site.js)
         }),
     )
     dose_time = forms.TimeField(required=False, label="Time taken", widget=forms.TimeInput(attrs={"type": "time"}))
