@@ -172,8 +172,6 @@ INSTALLED_APPS = [
     "ldncare.web.booking",
     "ldncare.web.demo",
     "ldncare.web.library",
-    "ldncare.web.clinic",
-    "ldncare.web.pharmacy",
 ]
 
 MIDDLEWARE = [
