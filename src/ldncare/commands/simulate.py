@@ -23,10 +23,10 @@ from ldncare.commands.common import fail, print_json
 from ldncare.core.pharmacology.engine import DAILY_METRICS, SCENARIOS
 from ldncare.core.pharmacology.parameters import parameter_table
 from ldncare.core.pharmacology.population import MAX_POPULATION
-from ldncare.core.pharmacology.regimen import MAX_DOSE_MG, daily_at
+from ldncare.core.pharmacology.regimen import MAX_DAYS, MAX_DOSE_MG, daily_at
 from ldncare.core.pharmacology.simulation import SCENARIO_EVIDENCE, simulate_population_result
 from ldncare.core.pharmacology.simulation import simulate as run_simulation
-from ldncare.core.pharmacology.subjects import HEPATIC_LEVELS
+from ldncare.core.pharmacology.subjects import HEPATIC_LEVELS, MAX_WEIGHT_KG, MIN_WEIGHT_KG
 
 __all__ = ["simulate"]
 
@@ -71,10 +71,10 @@ def _validate(dose_mg: float, time: str, form: str, weight_kg: float, hepatic: s
         fail(f"unknown --hepatic {hepatic!r}; allowed: {', '.join(HEPATIC_LEVELS)}")
     if scenario not in SCENARIOS:
         fail(f"unknown --scenario {scenario!r}; allowed: {', '.join(SCENARIOS)}")
-    if not (1 <= days <= 365):
-        fail(f"--days {days} is out of range; allowed: 1 to 365")
-    if not (3 <= weight_kg <= 300):
-        fail(f"--weight-kg {weight_kg:g} is out of range; allowed: 3 to 300 kg")
+    if not (1 <= days <= MAX_DAYS):
+        fail(f"--days {days} is out of range; allowed: 1 to {MAX_DAYS}")
+    if not (MIN_WEIGHT_KG <= weight_kg <= MAX_WEIGHT_KG):
+        fail(f"--weight-kg {weight_kg:g} is out of range; allowed: {MIN_WEIGHT_KG:g} to {MAX_WEIGHT_KG:g} kg")
     if population is not None and not (1 <= population <= MAX_POPULATION):
         fail(f"--population {population} is out of range; allowed: 1 to {MAX_POPULATION:,}")
 

@@ -21,10 +21,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-__all__ = ["MAX_DOSE_MG", "DoseEvent", "Form", "Regimen", "daily_at", "parse_clock", "titrate"]
+__all__ = ["MAX_DAYS", "MAX_DOSE_MG", "DoseEvent", "Form", "Regimen", "daily_at", "parse_clock", "titrate"]
 
 Form = Literal["ir", "sr"]
 MAX_DOSE_MG = 500.0
+MAX_DAYS = 365  # longest regimen the simulator builds
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -122,8 +123,8 @@ class Regimen:
 
 
 def _check_days(days: int) -> None:
-    if not (1 <= days <= 365):
-        raise ValueError(f"days {days} out of range; allowed: 1 to 365")
+    if not (1 <= days <= MAX_DAYS):
+        raise ValueError(f"days {days} out of range; allowed: 1 to {MAX_DAYS}")
 
 
 def daily_at(dose_mg: float, clock: str = "22:00", *, days: int = 14, form: Form = "ir",

@@ -30,12 +30,12 @@ import numpy as np
 
 from ldncare.core.pharmacology.parameters import ModelParameters, model_parameters
 
-__all__ = ["BLOCK_SIZE", "HEPATIC_LEVELS", "Hepatic", "Subjects", "sample_subjects", "typical_subjects"]
+__all__ = ["BLOCK_SIZE", "HEPATIC_LEVELS", "MAX_WEIGHT_KG", "MIN_WEIGHT_KG", "Hepatic", "Subjects", "sample_subjects", "typical_subjects"]
 
 Hepatic = Literal["none", "mild", "moderate", "severe"]
 HEPATIC_LEVELS: tuple[str, ...] = ("none", "mild", "moderate", "severe")
 BLOCK_SIZE = 1024
-_MIN_WEIGHT_KG, _MAX_WEIGHT_KG = 3.0, 300.0
+MIN_WEIGHT_KG, MAX_WEIGHT_KG = 3.0, 300.0  # body-weight range the model accepts
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,8 @@ def _build(weight_kg: np.ndarray, hepatic: str, eta: np.ndarray, p: ModelParamet
 
 
 def _check_weight(weight_kg: float) -> None:
-    if not (_MIN_WEIGHT_KG <= weight_kg <= _MAX_WEIGHT_KG):
-        raise ValueError(f"weight {weight_kg} kg out of range; allowed: {_MIN_WEIGHT_KG:g} to {_MAX_WEIGHT_KG:g} kg")
+    if not (MIN_WEIGHT_KG <= weight_kg <= MAX_WEIGHT_KG):
+        raise ValueError(f"weight {weight_kg} kg out of range; allowed: {MIN_WEIGHT_KG:g} to {MAX_WEIGHT_KG:g} kg")
 
 
 def typical_subjects(weight_kg: float = 70.0, hepatic: str = "none", n: int = 1,
@@ -115,5 +115,5 @@ def sample_subjects(n: int, *, seed: int, start: int = 0, weight_kg: float = 70.
     z = np.concatenate([_block_draws(seed, b) for b in range(first, last + 1)])
     z = z[start - first * BLOCK_SIZE: start - first * BLOCK_SIZE + n]
     eta = z[:, :3] * np.array([p.omega_ka, p.omega_cl, p.omega_clm])
-    weight = np.clip(weight_kg * np.exp(p.omega_weight * z[:, 3]), _MIN_WEIGHT_KG, _MAX_WEIGHT_KG)
+    weight = np.clip(weight_kg * np.exp(p.omega_weight * z[:, 3]), MIN_WEIGHT_KG, MAX_WEIGHT_KG)
     return _build(weight, hepatic, eta, p)

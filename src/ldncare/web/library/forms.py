@@ -5,13 +5,12 @@ from __future__ import annotations
 from django import forms
 
 from ldncare.core.pharmacology import HEPATIC_LEVELS, SCENARIOS
-from ldncare.core.pharmacology.regimen import MAX_DOSE_MG, parse_clock
+from ldncare.core.pharmacology.regimen import MAX_DAYS, MAX_DOSE_MG, parse_clock
+from ldncare.core.pharmacology.subjects import MAX_WEIGHT_KG, MIN_WEIGHT_KG
 from ldncare.web.library.search import MAX_QUERY_CHARS, query_words
 
-# The simulator's bounds: the dose limit is the core's MAX_DOSE_MG; days and weight are the
-# ranges the core's regimen and subject builders accept (and `ldncare simulate` checks).
-MIN_DAYS, MAX_DAYS = 1, 365
-MIN_WEIGHT_KG, MAX_WEIGHT_KG = 3.0, 300.0
+# The simulator's bounds are the core's (the same ones `ldncare simulate` checks).
+MIN_DAYS = 1
 
 FORM_CHOICES = [("ir", "Immediate release (IR, compounded capsule)"), ("sr", "Slow release (SR tablet)")]
 HEPATIC_CHOICES = [(h, {"none": "None", "mild": "Mild", "moderate": "Moderate", "severe": "Severe"}[h]) for h in HEPATIC_LEVELS]
