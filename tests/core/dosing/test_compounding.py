@@ -144,3 +144,11 @@ def test_capsule_tablets_are_never_too_few(strength, count):
     assert Fraction(caps.api_mg) == api
     assert 50 * caps.tablets_50mg >= api > 50 * (caps.tablets_50mg - 1)
     assert Fraction(caps.tablet_powder_fraction) == api / (50 * caps.tablets_50mg)
+
+
+@pytest.mark.parametrize("dose_mg", [1e-300, 1e-9, 0.0009])
+def test_vanishingly_small_doses_are_refused_with_the_smallest_preparable_amount(dose_mg):
+    with pytest.raises(CompoundingError, match="too small to prepare; allowed: at least 0.001"):
+        compound_liquid(dose_mg, 30, prepared_on=dt.date(2026, 11, 24))
+    with pytest.raises(CompoundingError, match="too small to prepare"):
+        compound_capsules(dose_mg, 30, prepared_on=dt.date(2026, 11, 24))

@@ -160,7 +160,17 @@ def _number(value, name: str) -> Fraction:
     return number
 
 
+# The smallest amount of drug a preparation can carry that anyone could measure: 0.01 mL
+# (the finest syringe graduation in the device data) of the weakest allowed liquid, 0.1 mg/mL.
+MIN_DOSE_MG = Fraction(1, 1000)
+
+
 def _check(value: Fraction, name: str, low, high, unit: str) -> None:
+    if value < MIN_DOSE_MG and value > 0:
+        raise CompoundingError(
+            f"{name} {float(value):.3g} {unit} is too small to prepare; allowed: at least "
+            f"{_dec(MIN_DOSE_MG)} and at most {high} {unit}"
+        )
     if not (Fraction(low) < value <= Fraction(high)):
         raise CompoundingError(f"{name} {_dec(value)} {unit} is out of range; allowed: more than {low} and at most {high} {unit}")
 
