@@ -88,6 +88,34 @@ def _consultation(w):
                                                      defaults={"email": "v@example.org", "preferred_times": "any"})[0]
 
 
+# Care team (ldncare.web.clinic, ldncare.web.pharmacy): a prescription of the owner's plan to the
+# chosen pharmacy, and a blinded trial whose key that pharmacy holds.
+def _prescription(w):
+    from ldncare.web.clinic.models import Prescription
+
+    return Prescription.objects.get_or_create(
+        plan=w["plan"], patient=w["owner"], pharmacy=w["plan"].sent_to_pharmacy,
+        defaults={"prescriber": w["clin_ok"], "preparation": "capsules", "supply_start": w["checkin"].date,
+                  "days_supply": 30, "quantity": 30, "quantity_unit": "capsules", "directions": "1 capsule daily"})[0]
+
+
+def _trial(w):
+    import datetime as dt
+
+    from ldncare.web.clinic.models import BlindedTrial
+    from ldncare.web.record import core_bridge
+
+    design, key = core_bridge.design_blinded_trial(pairs=2, period_weeks=4, start_date=dt.date(2026, 1, 5), dose_mg=4.5)
+    return BlindedTrial.objects.get_or_create(
+        patient=w["owner"], defaults={"trial_id": design["trial_id"], "pharmacy": w["plan"].sent_to_pharmacy,
+                                      "design_json": design, "key_json": key})[0]
+
+
+def PRESCRIBE_FORM(w):
+    return {"preparation": "liquid", "concentration_mg_per_ml": "1", "supply_start": _day(w), "days_supply": "30"}
+TRIAL_FORM = {"pairs": "3", "period_weeks": "4", "start_date": "2026-03-02", "dose_mg": "4.5"}
+PREVIEW_FORM = {"protocol": "article", "start_date": "2026-03-02", "concentration_mg_per_ml": "1", "time": "22:00"}
+
 SLOTS_FORM = {"first_date": "2099-01-05", "last_date": "2099-01-06", "weekdays": [0, 1], "day_start": "09:00",
               "day_end": "10:00", "minutes": "20"}
 REQUEST_FORM = {"name": "Visitor", "email": "v@example.org", "preferred_times": "mornings", "message": "hello"}
@@ -97,6 +125,24 @@ CHECKIN_BODY = {"date": "2026-01-05", "ldn_dose_mg": 1.5, "pain_score": 4, "side
 # key: URL name (web) or "METHOD /api/v1/path" (API). Each: list of requests (method, path, data, expectations, sees).
 WEB: dict[str, list[tuple]] = {
     "booking:request-handled": [("post", lambda w: f"/calls/requests/{_consultation(w).uuid}/answered/", {}, expect(clin_ok="ok", clin_none="ok", clin_revoked="ok"))],
+    "clinic:prescribe": [
+        ("get", lambda w: f"/patients/{_pid(w)}/prescribe/", None, expect(clin_ok="ok"), {"clin_ok"}),
+        ("post", lambda w: f"/patients/{_pid(w)}/prescribe/", PRESCRIBE_FORM, expect(clin_ok="ok", pharm_ok="403"), {"clin_ok"}),
+    ],
+    "clinic:plan-preview": [("post", lambda w: f"/patients/{_pid(w)}/plan/preview/", PREVIEW_FORM, expect(clin_ok="ok"))],
+    "clinic:trial-design": [
+        ("get", lambda w: f"/patients/{_pid(w)}/trial/", None, expect(clin_ok="ok")),
+        ("post", lambda w: f"/patients/{_pid(w)}/trial/", TRIAL_FORM, expect(clin_ok="ok", pharm_ok="403")),
+    ],
+    "clinic:visit-report": [("get", lambda w: f"/patients/{_pid(w)}/report/", None, expect(clin_ok="ok"), {"clin_ok"})],
+    "clinic:my-trial": [("get", lambda w: "/me/trial/", None, PATIENTS)],
+    "pharmacy:queue": [("get", lambda w: "/pharmacy/queue/", None, PHARMACISTS)],
+    "pharmacy:worksheet": [
+        ("get", lambda w: f"/pharmacy/queue/{_prescription(w).uuid}/", None, expect(pharm_ok="ok")),
+        ("post", lambda w: f"/pharmacy/queue/{_prescription(w).uuid}/", {"lot_number": "L1", "beyond_use_date": "2099-01-01"}, expect(pharm_ok="ok")),
+    ],
+    "pharmacy:trials": [("get", lambda w: "/pharmacy/trials/", None, PHARMACISTS)],
+    "pharmacy:trial-key": [("get", lambda w: f"/pharmacy/trials/{_trial(w).trial_id}/", None, expect(pharm_ok="ok"))],
     "demo:trial-keys": [("get", lambda w: "/pharmacy/trial-keys/", None, PHARMACISTS)],
     "booking:calls": [("get", lambda w: "/calls/", None, expect(owner="ok", stranger="ok", clin_ok="ok", clin_none="ok", clin_revoked="ok"))],
     "booking:slots-create": [("post", lambda w: "/calls/slots/", SLOTS_FORM, CLINICIANS)],

@@ -39,6 +39,11 @@ __all__ = [
     "audit_listed_plans",
     "bookings_visible_to",
     "can_book",
+    "can_dispense",
+    "can_prescribe",
+    "prescriptions_visible_to",
+    "trial_keys_visible_to",
+    "trials_visible_to",
     "clinicians_bookable_by",
     "require",
     "slots_visible_to",
@@ -235,3 +240,58 @@ def bookings_visible_to(user) -> QuerySet:
     if role == Role.CLINICIAN:
         return bookings.filter(slot__clinician=user)
     return bookings.none()
+
+
+# --- The care team (ldncare.web.clinic, ldncare.web.pharmacy) ------------------------------
+# A prescription is visible exactly where its plan is (the plan's ``sent_to_pharmacy`` and the
+# patient's pharmacy grant decide the pharmacy's access). A blinded trial's design (periods,
+# bottle letters) is part of the plan: the patient and a granted clinician see it, and the
+# pharmacy holding the key. The allocation key is the pharmacy's alone.
+
+
+def prescriptions_visible_to(user) -> QuerySet:
+    """Prescriptions whose plan ``user`` may read; a pharmacist only those addressed to their pharmacy."""
+    from ldncare.web.clinic.models import Prescription
+
+    prescriptions = Prescription.objects.select_related("patient", "plan", "pharmacy", "prescriber").filter(
+        plan__in=plans_visible_to(user).values("pk"))
+    if _role(user) == Role.PHARMACIST:
+        return prescriptions.filter(pharmacy_id=user.pharmacy_id)
+    return prescriptions
+
+
+def can_prescribe(user, patient) -> bool:
+    """Only a clinician with an active grant sends prescriptions and designs trials."""
+    return _role(user) == Role.CLINICIAN and can_write(user, patient, "plan")
+
+
+def can_dispense(user, prescription) -> bool:
+    """A pharmacist of the prescription's pharmacy, while the patient still chooses it."""
+    return _role(user) == Role.PHARMACIST and prescriptions_visible_to(user).filter(pk=prescription.pk).exists()
+
+
+def trials_visible_to(user) -> QuerySet:
+    """Blinded trials whose design (not key) ``user`` may see."""
+    from ldncare.web.clinic.models import BlindedTrial
+
+    trials = BlindedTrial.objects.select_related("patient", "pharmacy")
+    role = _role(user)
+    if role == Role.PATIENT:
+        return trials.filter(patient=user)
+    if role == Role.CLINICIAN:
+        return trials.filter(Exists(_active_clinician_grant(user, "patient")))
+    if role == Role.PHARMACIST:
+        return trial_keys_visible_to(user)
+    return trials.none()
+
+
+def trial_keys_visible_to(user) -> QuerySet:
+    """Blinded trials whose allocation key ``user`` may read: pharmacists of the trial's pharmacy only."""
+    from ldncare.web.clinic.models import BlindedTrial
+
+    if _role(user) != Role.PHARMACIST or not user.pharmacy_id:
+        return BlindedTrial.objects.none()
+    chosen = Grant.objects.active().filter(kind=Grant.Kind.PHARMACY, pharmacy_id=user.pharmacy_id,
+                                           patient=OuterRef("patient"))
+    return BlindedTrial.objects.select_related("patient", "pharmacy").filter(
+        pharmacy_id=user.pharmacy_id).filter(Exists(chosen))

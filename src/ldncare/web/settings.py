@@ -172,6 +172,8 @@ INSTALLED_APPS = [
     "ldncare.web.booking",
     "ldncare.web.demo",
     "ldncare.web.library",
+    "ldncare.web.clinic",
+    "ldncare.web.pharmacy",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ urlpatterns = [
     path("simulator/", include("ldncare.web.library.simulator_urls")),
     path("", include("ldncare.web.booking.urls")),
     path("", include("ldncare.web.demo.urls")),
+    path("", include("ldncare.web.clinic.urls")),
+    path("pharmacy/", include("ldncare.web.pharmacy.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -89,8 +89,11 @@ def access_log(request):
 
 @role_required(Role.CLINICIAN)
 def clinic(request):
+    from ldncare.web.clinic.services import patient_alerts
+
     patients = policy.patients_visible_to(request.user).order_by("username")
-    return render(request, "access/clinic.html", {"patients": patients, "form": RedeemForm()})
+    rows = patient_alerts(request, patients, today=timezone.localdate())
+    return render(request, "access/clinic.html", {"patients": patients, "rows": rows, "form": RedeemForm()})
 
 
 @role_required(Role.CLINICIAN)

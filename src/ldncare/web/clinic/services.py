@@ -1,0 +1,95 @@
+"""Clinician writes (HackSoft style, keyword-only, atomic, audited in the same transaction).
+
+Called only after :mod:`ldncare.web.policy` allowed the write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ldncare.web.access.audit import audit
+from ldncare.web.access.grants import active_pharmacy
+from ldncare.web.access.models import AuditEvent
+from ldncare.web.clinic.models import BlindedTrial, Prescription
+from ldncare.web.record import core_bridge
+from ldncare.web.record.models import Plan
+
+__all__ = ["patient_alerts", "prescription_send", "trial_create"]
+
+ALLOWED = AuditEvent.Outcome.ALLOWED
+
+
+@transaction.atomic
+def prescription_send(*, request, patient, plan: Plan, preparation: str, supply_start: dt.date, days_supply: int,
+                      concentration_mg_per_ml: Decimal | None = None) -> Prescription:
+    """Send ``plan`` to the patient's chosen pharmacy as a prescription (directions from the plan)."""
+    pharmacy = active_pharmacy(patient)
+    if pharmacy is None:
+        raise ValidationError("The patient has not chosen a pharmacy; they choose one under Sharing.")
+    if preparation == Prescription.Preparation.LIQUID and not concentration_mg_per_ml:
+        raise ValidationError({"concentration_mg_per_ml": "A liquid needs its strength in mg/mL."})
+    if preparation == Prescription.Preparation.CAPSULES:
+        concentration_mg_per_ml = None
+    try:
+        directions = core_bridge.prescription_directions(
+            plan.steps, preparation=preparation, start=supply_start, days=days_supply,
+            concentration_mg_per_ml=concentration_mg_per_ml)
+        quantity, unit = core_bridge.prescription_quantity(
+            plan.steps, preparation=preparation, start=supply_start, days=days_supply,
+            concentration_mg_per_ml=concentration_mg_per_ml)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    if plan.sent_to_pharmacy_id != pharmacy.pk:
+        plan.sent_to_pharmacy = pharmacy
+        plan.save(update_fields=["sent_to_pharmacy", "updated_at"])
+    prescription = Prescription(
+        plan=plan, patient=patient, prescriber=request.user, pharmacy=pharmacy, preparation=preparation,
+        concentration_mg_per_ml=concentration_mg_per_ml, supply_start=supply_start, days_supply=days_supply,
+        quantity=quantity, quantity_unit=unit, directions=directions)
+    prescription.full_clean(exclude=["patient", "prescriber", "plan", "pharmacy"])
+    prescription.save()
+    audit(request, subject=patient, object_type="prescription", object_id=prescription.uuid, action="create",
+          outcome=ALLOWED)
+    return prescription
+
+
+@transaction.atomic
+def trial_create(*, request, patient, pairs: int, period_weeks: int, start_date: dt.date,
+                 dose_mg: float) -> BlindedTrial:
+    """Design a blinded n-of-1 trial; the key is stored for the patient's chosen pharmacy only."""
+    pharmacy = active_pharmacy(patient)
+    if pharmacy is None:
+        raise ValidationError("The patient has not chosen a pharmacy, which would hold the allocation key.")
+    try:
+        design, key = core_bridge.design_blinded_trial(pairs=pairs, period_weeks=period_weeks,
+                                                       start_date=start_date, dose_mg=dose_mg)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    trial = BlindedTrial.objects.create(trial_id=design["trial_id"], patient=patient, designed_by=request.user,
+                                        pharmacy=pharmacy, design_json=design, key_json=key)
+    audit(request, subject=patient, object_type="trial", object_id=trial.trial_id, action="create", outcome=ALLOWED)
+    return trial
+
+
+def patient_alerts(request, patients, *, today: dt.date) -> list[dict]:
+    """One row per patient with the alerts the core computes from their record (each read audited)."""
+    from ldncare.web import policy
+    from ldncare.web.record.models import Profile
+
+    rows = []
+    for patient in patients:
+        checkins = list(policy.checkins_visible_to(request.user).filter(patient=patient))
+        plan = policy.plans_visible_to(request.user).filter(patient=patient, is_current=True).first()
+        in_trial = BlindedTrial.objects.filter(patient=patient).exists()
+        alerts = core_bridge.care_alerts(profile=Profile.objects.filter(patient=patient).first(), checkins=checkins,
+                                         plan=plan, today=today, in_trial=in_trial)
+        audit(request, subject=patient, object_type="alerts", object_id=patient.public_id, action="read",
+              outcome=ALLOWED)
+        rows.append({"patient": patient, "alerts": alerts, "last_checkin": checkins[0].date if checkins else None})
+    rows.sort(key=lambda r: (-sum(a["level"] == "danger" for a in r["alerts"]), -len(r["alerts"]),
+                             r["patient"].username))
+    return rows

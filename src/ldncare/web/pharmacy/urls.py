@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from ldncare.web.pharmacy import views
+
+app_name = "pharmacy"
+
+urlpatterns = [
+    path("queue/", views.queue, name="queue"),
+    path("queue/<uuid:uuid>/", views.worksheet, name="worksheet"),
+    path("trials/", views.trials, name="trials"),
+    path("trials/<str:trial_id>/", views.trial_key, name="trial-key"),
+]

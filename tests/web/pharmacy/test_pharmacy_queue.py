@@ -1,0 +1,85 @@
+"""The pharmacist's queue: only their pharmacy's prescriptions, the core's worksheet and label, dispensing."""
+
+from __future__ import annotations
+
+import pytest
+
+from ldncare.web.access.models import AuditEvent
+from ldncare.web.pharmacy.models import Dispensing
+
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
+
+
+@pytest.fixture
+def sent(client, world):
+    client.force_login(world["clin_ok"])
+    client.post(f"/patients/{world['owner'].public_id}/prescribe/",
+                {"preparation": "liquid", "concentration_mg_per_ml": "1",
+                 "supply_start": world["checkin"].date.isoformat(), "days_supply": "30"})
+    from ldncare.web.clinic.models import Prescription
+
+    client.logout()
+    return Prescription.objects.get()
+
+
+def test_queue_and_worksheet(client, world, sent):
+    client.force_login(world["pharm_ok"])
+    queue = client.get("/pharmacy/queue/").content.decode()
+    assert f"/pharmacy/queue/{sent.uuid}/" in queue
+    assert "45 mL" in queue
+    page = client.get(f"/pharmacy/queue/{sent.uuid}/").content.decode()
+    assert "COMPOUNDING WORKSHEET" in page
+    assert "beyond-use date" in page
+    assert "Discard after" in page
+    assert "clinic/care.css" in page  # the print layout
+    assert "MARKER-NOTE" not in page
+    assert "MARKER-NOTE" not in queue
+    client.force_login(world["pharm_other"])
+    assert f"/pharmacy/queue/{sent.uuid}/" not in client.get("/pharmacy/queue/").content.decode()
+    assert client.get(f"/pharmacy/queue/{sent.uuid}/").status_code == 404
+    assert AuditEvent.objects.filter(object_type="prescription", actor_id=world["pharm_other"].pk, outcome="denied").exists()
+
+
+def test_dispensing_record(client, world, sent):
+    client.force_login(world["pharm_ok"])
+    response = client.post(f"/pharmacy/queue/{sent.uuid}/", {"lot_number": "LDN-2611-01", "beyond_use_date": "2099-12-08"})
+    assert response.status_code == 302
+    d = Dispensing.objects.get()
+    assert (d.pharmacist, d.lot_number, d.prescription) == (world["pharm_ok"], "LDN-2611-01", sent)
+    assert AuditEvent.objects.filter(object_type="dispensing", action="create", actor_id=world["pharm_ok"].pk).exists()
+    assert "LDN-2611-01" in client.get(f"/pharmacy/queue/{sent.uuid}/").content.decode()
+    bad = client.post(f"/pharmacy/queue/{sent.uuid}/", {"lot_number": " ", "beyond_use_date": "2099-12-08"})
+    assert bad.status_code == 200
+    assert Dispensing.objects.count() == 1
+    client.force_login(world["clin_ok"])
+    assert client.post(f"/pharmacy/queue/{sent.uuid}/", {"lot_number": "X", "beyond_use_date": "2099-12-08"}).status_code == 404
+
+
+def test_revoked_pharmacy_choice_closes_the_queue(client, world, sent):
+    world["grant_pharmacy"].revoked_at = world["grant_pharmacy"].accepted_at
+    world["grant_pharmacy"].save()
+    client.force_login(world["pharm_ok"])
+    assert client.get(f"/pharmacy/queue/{sent.uuid}/").status_code == 404
+
+
+def test_capsule_worksheet_per_strength(client, world):
+    import datetime as dt
+    from decimal import Decimal
+
+    from ldncare.web.clinic.models import Prescription
+    from ldncare.web.record import core_bridge
+    from ldncare.web.record.models import Plan
+
+    plan = Plan.objects.create(patient=world["owner"], source="clinician", target_dose_mg=Decimal("3"), steps=[
+        {"start_date": "2026-12-01", "end_date": "2026-12-14", "dose_mg": 1.5, "time": "22:00"},
+        {"start_date": "2026-12-15", "end_date": None, "dose_mg": 3.0, "time": "22:00"}])
+    p = Prescription(plan=plan, patient=world["owner"], pharmacy=world["plan"].sent_to_pharmacy, preparation="capsules",
+                     supply_start=dt.date(2026, 12, 1), days_supply=30, quantity=30, quantity_unit="capsules",
+                     directions="")
+    result = core_bridge.compound_prescription(p, today=dt.date(2026, 11, 30))
+    labels = [prep["label"] for prep in result["preparations"]]
+    assert len(labels) == 2
+    assert "1.5 mg capsules" in labels[0]
+    assert "quantity 14" in labels[0]
+    assert "3 mg capsules" in labels[1]
+    assert "quantity 16" in labels[1]
