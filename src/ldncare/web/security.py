@@ -11,14 +11,19 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import JsonResponse
 
-__all__ = ["SESSION_STARTED_KEY", "AbsoluteSessionLifetimeMiddleware", "ContentSecurityPolicyMiddleware"]
+__all__ = [
+    "SESSION_STARTED_KEY", "AbsoluteSessionLifetimeMiddleware", "ContentSecurityPolicyMiddleware",
+    "RejectNulInJsonMiddleware",
+]
 
 SESSION_STARTED_KEY = "_ldncare_auth_started_at"
 
@@ -56,4 +61,31 @@ class AbsoluteSessionLifetimeMiddleware:
                 request.session[SESSION_STARTED_KEY] = now  # sessions from before this rule: start now
             elif now - started > settings.SESSION_ABSOLUTE_AGE_S:
                 logout(request)  # flushes the session server-side; request.user becomes anonymous
+        return self.get_response(request)
+
+
+# A JSON string escape of U+0000 that is not itself escaped (an even run of backslashes before it).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+class RejectNulInJsonMiddleware:
+    """Answer 422 to a JSON body holding a NUL character (U+0000), in any field.
+
+    No ldncare value may contain one, and PostgreSQL refuses NUL in text columns (a 500
+    otherwise). Forms are covered by Django's ``ProhibitNullCharactersValidator``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in {"POST", "PUT", "PATCH"} and request.content_type == "application/json":
+            try:
+                body = request.body
+            except Exception:  # RequestDataTooBig: let the normal handling answer it
+                return self.get_response(request)
+            if b"\x00" in body or _JSON_NUL.search(body):
+                error = "NUL characters (U+0000) are not allowed"
+                return JsonResponse({"detail": "Invalid input",
+                                     "errors": [{"loc": ["body"], "msg": error, "type": "value_error"}]}, status=422)
         return self.get_response(request)

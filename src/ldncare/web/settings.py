@@ -187,6 +187,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ldncare.web.security.AbsoluteSessionLifetimeMiddleware",
     "ldncare.web.security.ContentSecurityPolicyMiddleware",
+    "ldncare.web.security.RejectNulInJsonMiddleware",
 ]
 
 ROOT_URLCONF = "ldncare.web.urls"

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict, field_validator
@@ -58,6 +59,17 @@ class CheckInIn(Schema):
     pgic_score: int | None = Field(None, ge=1, le=7)
     notes: str = Field("", max_length=2000)
     side_effects: list[SideEffectIO] = Field(default_factory=list, max_length=30)
+
+    @field_validator("date")
+    @classmethod
+    def _plausible_day(cls, value: dt.date) -> dt.date:
+        # As the check-in page (2000 or later, not in the future), with one day of slack for a
+        # client whose time zone is ahead of the server's.
+        if value < dt.date(2000, 1, 1):
+            raise ValueError("the day must be in 2000 or later")
+        if value > timezone.localdate() + dt.timedelta(days=1):
+            raise ValueError("the day cannot be in the future")
+        return value
 
     @field_validator("dose_time")
     @classmethod
