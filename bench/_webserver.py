@@ -1,0 +1,256 @@
+"""Shared by ``bench/reliability.py`` and ``bench/load.py``: a scratch database, a real server, a client.
+
+Nothing here talks to anything but 127.0.0.1. The bench process configures Django for
+its scratch database (set-up and checks run in-process), while the server under test runs
+in its own process group so it can be killed with SIGKILL.
+
+``python bench/_webserver.py --port P --threads T`` is the benchmarks' server: the
+product's WSGI application under waitress (as ``ldncare run`` serves it) with the product
+URLs plus one bench-only URL, ``/__floor__/``, a bare Django JSON view (the framework floor).
+The product's URLconf is not changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+LDNCARE = Path(sys.executable).parent / "ldncare"
+POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test"
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def server_env(database_url: str, var_dir: Path) -> dict:
+    """A production-like environment (DEBUG off) on plain HTTP over loopback."""
+    (var_dir / "static").mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url, "LDNCARE_VAR_DIR": str(var_dir), "DEBUG": "false",
+        "SECRET_KEY": "bench-only-" + "k" * 50, "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
+        "SECURE_SSL_REDIRECT": "false", "ALLOWED_HOSTS": HOST,
+    })
+    return env
+
+
+def setup_django_for(env: dict, *, migrate: bool = True) -> None:
+    """Configure this process's Django for the scratch database (and migrate it)."""
+    for key in ("DATABASE_URL", "LDNCARE_VAR_DIR", "DEBUG", "SECRET_KEY", "SESSION_COOKIE_SECURE",
+                "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT", "ALLOWED_HOSTS"):
+        os.environ[key] = env[key]
+    from ldncare.web.bootstrap import setup_django
+
+    setup_django()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+
+
+def start_standby(port: int, threads: int, env: dict, ready_file: Path) -> subprocess.Popen:
+    """A bench server that loads everything now and takes the port as soon as it is free.
+
+    It writes ``ready_file`` when loaded; see :func:`wait_loaded`.
+    """
+    ready_file.unlink(missing_ok=True)
+    return start_server(bench_server_command(port, threads, standby=True),
+                        {**env, "LDNCARE_BENCH_READY_FILE": str(ready_file),
+                         "LDNCARE_BENCH_GO_FILE": str(ready_file.parent / "go")})
+
+
+def wait_loaded(process: subprocess.Popen, ready_file: Path, timeout_s: float = 120) -> None:
+    started = time.perf_counter()
+    while not ready_file.exists():
+        if process.poll() is not None or time.perf_counter() - started > timeout_s:
+            raise RuntimeError("the standby server did not load")
+        time.sleep(0.05)
+
+
+def create_patient_with_token(username: str = "bench_patient"):
+    """A patient, an API token and a signed-in session cookie for the page."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from ldncare.web.accounts.models import ApiToken
+
+    user = get_user_model().objects.create_user(username=username, password=uuid.uuid4().hex, role="patient")
+    _, raw = ApiToken.issue(user=user, name="bench")
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return user, raw, session
+
+
+def close_database_connections() -> None:
+    from django.db import connections
+
+    connections.close_all()
+
+
+def create_postgres_database() -> str:
+    name = f"ldncare_bench_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["createdb", "-h", HOST, "-U", "postgres", name], check=True)
+    return name
+
+
+def drop_postgres_database(name: str) -> None:
+    close_database_connections()
+    subprocess.run(["dropdb", "-h", HOST, "-U", "postgres", "--if-exists", "--force", name], check=False)
+
+
+def bench_server_command(port: int, threads: int, *, migrate: bool = False, standby: bool = False,
+                         bootstrap: Path | None = None, seed_days: int = 0) -> list[str]:
+    """The bench server (see the module docstring) as a command line."""
+    return [sys.executable, str(BENCH_DIR / "_webserver.py"), "--port", str(port), "--threads", str(threads),
+            *(["--migrate"] if migrate else []), *(["--standby"] if standby else []),
+            *(["--bootstrap", str(bootstrap), "--seed-days", str(seed_days)] if bootstrap else [])]
+
+
+def start_server(args: list[str], env: dict) -> subprocess.Popen:
+    """Start a server command in its own process group (so SIGKILL reaches all of it)."""
+    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def wait_ready(port: int, process: subprocess.Popen, path: str = "/api/v1/openapi.json", timeout_s: float = 60) -> float:
+    """Seconds until the server answers ``path`` (raise if it dies or never answers)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout_s:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read().decode()[-2000:]}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status < 500:
+                conn.close()
+                return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"server on port {port} not ready after {timeout_s} s")
+
+
+def kill(process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
+def post_json(conn: http.client.HTTPConnection, path: str, body: dict, headers: dict) -> tuple[int, bytes]:
+    data = json.dumps(body).encode()
+    conn.request("POST", path, body=data, headers={"Content-Type": "application/json", **headers})
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+# --- the bench server: the product app under waitress, plus the framework floor ------------
+
+def seed_diary(user, days: int) -> None:
+    """``days`` diary days up to yesterday through the service layer (as the diary page saves them)."""
+    import datetime as dt
+    import math
+    from decimal import Decimal
+
+    from django.test import RequestFactory
+
+    from ldncare.web.record import services
+
+    factory = RequestFactory()
+    today = dt.date.today()
+    for i in range(days):
+        request = factory.post("/me/diary/")
+        request.user = user
+        wave = math.sin(i / 20)
+        services.checkin_save(request=request, patient=user, data=services.CheckInData(
+            date=today - dt.timedelta(days=days - i), ldn_dose_mg=None if i < 28 else Decimal("4.5"),
+            pain_score=max(0, min(10, round(6 - 2 * (i > 60) + 1.5 * wave))), fatigue_score=5,
+            sleep_quality_score=6, mood_score=5, notes=f"day {i}"))
+
+
+def _serve(port: int, threads: int, *, migrate: bool, standby: bool, bootstrap: Path | None = None,
+           seed_days: int = 0) -> None:
+    import types
+
+    from ldncare.web.bootstrap import setup_django
+
+    setup_django()
+    from django.conf import settings
+    from django.http import JsonResponse
+    from django.urls import get_resolver, include, path
+
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+    if bootstrap is not None:  # the bench's patient, written for the client (no Django needed there)
+        user, token, session = create_patient_with_token()
+        started = time.perf_counter()
+        seed_diary(user, seed_days)
+        bootstrap.write_text(json.dumps({
+            "patient_id": str(user.public_id), "token": token, "session": session,
+            "session_cookie": settings.SESSION_COOKIE_NAME, "seeded_days": seed_days,
+            "seed_s": round(time.perf_counter() - started, 2)}))
+        from django.db import connections
+
+        connections.close_all()
+
+    def floor(request):
+        return JsonResponse({"ok": True, "n": 1})
+
+    urlconf = types.ModuleType("bench_floor_urls")
+    urlconf.urlpatterns = [path("__floor__/", floor), path("", include(settings.ROOT_URLCONF))]
+    sys.modules["bench_floor_urls"] = urlconf
+    settings.ROOT_URLCONF = "bench_floor_urls"
+    from waitress import create_server
+
+    from ldncare.web.wsgi import application
+
+    get_resolver().url_patterns  # import every view now, not on the first request  # noqa: B018
+    if os.environ.get("LDNCARE_BENCH_READY_FILE"):  # tell the harness that loading is done
+        Path(os.environ["LDNCARE_BENCH_READY_FILE"]).write_text(str(os.getpid()))
+    go_file = os.environ.get("LDNCARE_BENCH_GO_FILE")
+    while standby and go_file and not Path(go_file).exists():  # not before the first server has the port
+        time.sleep(0.02)
+    while True:  # a standby waits, fully loaded, until the port is free (the old server died)
+        try:
+            server = create_server(application, host=HOST, port=port, threads=threads, ident="ldncare-bench")
+            if os.environ.get("LDNCARE_BENCH_READY_FILE"):
+                Path(os.environ["LDNCARE_BENCH_READY_FILE"] + ".serving").write_text(str(os.getpid()))
+            break
+        except OSError:
+            if not standby:
+                raise
+            time.sleep(0.02)
+    server.run()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--migrate", action="store_true", help="Migrate the database first.")
+    parser.add_argument("--standby", action="store_true", help="Load everything, then wait for the port to be free.")
+    parser.add_argument("--bootstrap", type=Path, help="Create the bench patient; write its token etc. here.")
+    parser.add_argument("--seed-days", type=int, default=0, help="Diary days to seed for the bench patient.")
+    options = parser.parse_args()
+    _serve(options.port, options.threads, migrate=options.migrate, standby=options.standby,
+           bootstrap=options.bootstrap, seed_days=options.seed_days)
