@@ -42,11 +42,12 @@ $(STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
 # Playwright drives the system Chromium (no browser download: the network only reaches
 # the package registries).
 browser:
-	@test -x /usr/bin/chromium || { \
+	@{ test -x /usr/bin/chromium && ldconfig -p | grep -q libpangoft2-1.0; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  echo "Installing Chromium from Debian's packages for the browser tests"; \
+	  echo "Installing Chromium (browser tests) and Pango (WeasyPrint visit reports) from Debian's packages"; \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core \
+	    libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -135,6 +135,7 @@ WEB: dict[str, list[tuple]] = {
         ("post", lambda w: f"/patients/{_pid(w)}/trial/", TRIAL_FORM, expect(clin_ok="ok", pharm_ok="403")),
     ],
     "clinic:visit-report": [("get", lambda w: f"/patients/{_pid(w)}/report/", None, expect(clin_ok="ok"), {"clin_ok"})],
+    "clinic:visit-report-pdf": [("get", lambda w: f"/patients/{_pid(w)}/report.pdf", None, expect(clin_ok="ok"))],
     "clinic:my-trial": [("get", lambda w: "/me/trial/", None, PATIENTS)],
     "pharmacy:queue": [("get", lambda w: "/pharmacy/queue/", None, PHARMACISTS)],
     "pharmacy:worksheet": [

@@ -133,3 +133,14 @@ def test_visit_report_is_printable_and_for_the_clinician(client, world):
     for actor in ("owner", "pharm_ok", "clin_none"):
         client.force_login(world[actor])
         assert client.get(f"/patients/{world['owner'].public_id}/report/").status_code == 404, actor
+
+
+def test_visit_report_pdf_has_the_charts(client, world):
+    pytest.importorskip("weasyprint")
+    client.force_login(world["clin_ok"])
+    response = client.get(f"/patients/{world['owner'].public_id}/report.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content[:5] == b"%PDF-"
+    assert response.content.count(b"/Subtype /Image") + response.content.count(b"/Type /XObject") >= 1
+    client.force_login(world["owner"])
+    assert client.get(f"/patients/{world['owner'].public_id}/report.pdf").status_code == 404

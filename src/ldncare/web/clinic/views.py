@@ -5,11 +5,16 @@ Thin: the policy decides (and audits), services write, ``core_bridge`` computes.
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,8 +25,9 @@ from ldncare.web.accounts.models import Role
 from ldncare.web.clinic import services
 from ldncare.web.clinic.forms import PrescriptionForm, TrialForm
 from ldncare.web.record import core_bridge
+from ldncare.web.record.charts import progress_svg
 from ldncare.web.record.forms import ProtocolPlanForm
-from ldncare.web.record.models import Plan, Profile
+from ldncare.web.record.models import Profile
 
 
 def _clinician_patient(request, public_id, *, part: str, action: str):
@@ -113,11 +119,10 @@ def my_trial(request):
     return render(request, "clinic/my_trial.html", {"trials": trials, "today": today})
 
 
-@login_required
-def visit_report(request, public_id):
-    """A printable visit report: chart, analysis, safety findings, side effects, plan history."""
+def _report_context(request, public_id) -> dict:
+    """Everything the visit report shows (the policy audits the read)."""
     patient = _clinician_patient(request, public_id, part="analysis", action="read")
-    checkins = list(policy.checkins_visible_to(request.user).filter(patient=patient))
+    checkins = list(policy.checkins_visible_to(request.user).filter(patient=patient).prefetch_related("side_effects"))
     plans = list(policy.plans_visible_to(request.user).filter(patient=patient))
     profile = Profile.objects.filter(patient=patient).first()
     current = next((p for p in plans if p.is_current), None)
@@ -129,12 +134,37 @@ def visit_report(request, public_id):
             result = core_bridge.analyze(checkins, outcome=outcome)
             if result is not None:
                 analyses.append({"label": label, **result})
-    return render(request, "clinic/visit_report.html", {
+    return {
         "patient": patient, "profile": profile, "today": today, "n_days": len(checkins),
         "first_day": checkins[-1].date if checkins else None, "last_day": checkins[0].date if checkins else None,
+        "chart_b64": base64.b64encode(progress_svg(checkins).encode("utf-8")).decode("ascii") if checkins else "",
         "analyses": analyses, "screen": core_bridge.screen_profile(profile) if profile else None,
         "alerts": core_bridge.care_alerts(profile=profile, checkins=checkins, plan=current, today=today),
         "plans": plans, "day_curve": core_bridge.day_curve(checkins, current),
         "prescriptions": policy.prescriptions_visible_to(request.user).filter(patient=patient),
-        "sources_note": Plan.Source.PATIENT.label,
-    })
+    }
+
+
+@login_required
+def visit_report(request, public_id):
+    """A printable visit report: chart, analysis, safety findings, side effects, plan history."""
+    return render(request, "clinic/visit_report.html", _report_context(request, public_id))
+
+
+@login_required
+def visit_report_pdf(request, public_id):
+    """The visit report as a PDF (WeasyPrint), charts included."""
+    import weasyprint
+
+    context = _report_context(request, public_id)
+    context["pdf"] = True
+    context["css"] = Path(finders.find("clinic/care.css")).read_text(encoding="utf-8")
+    html = render_to_string("clinic/visit_report_pdf.html", context, request=request)
+    # Fetch nothing from the network or the disk: the report's images are inline data: URLs.
+    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+    pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    patient = context["patient"]
+    response["Content-Disposition"] = f'attachment; filename="visit-report-{patient.public_id}-{context["today"]:%Y%m%d}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
