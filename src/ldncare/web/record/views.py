@@ -246,7 +246,8 @@ def patient_plan(request, public_id):
         raise Http404("Not found")
     from_protocol = request.method == "POST" and "protocol" in request.POST
     form = PlanForm(request.POST if request.method == "POST" and not from_protocol else None)
-    protocol_form = ProtocolPlanForm(request.POST if from_protocol else None)
+    # Its own ids: both forms have a "send to pharmacy" box, and a label must name one control.
+    protocol_form = ProtocolPlanForm(request.POST if from_protocol else None, auto_id="protocol_%s")
     if from_protocol and protocol_form.is_valid():
         d = protocol_form.cleaned_data
         try:
