@@ -1,0 +1,73 @@
+"""Migrations are safe to ship: none missing, every one applies forwards and reverses.
+
+Forwards from zero is what the test database set-up already does on each engine (SQLite
+here, PostgreSQL in ``make test-postgres``). Here every ldncare migration is also undone
+(``migrate <app> zero``) and applied again, so a rollback during a failed deployment works.
+One known exception: ``migrate library zero`` as a command fails after undoing the schema,
+because the library's post_migrate handler then queries its dropped table (strict xfail
+below). The data migrations carry their reverse: the audit trail's append-only triggers are
+dropped and re-created, the SQLite full-text index likewise, and the public-id backfill
+reverses as a no-op (the column goes with its migration).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _our_apps() -> list[str]:
+    return sorted(a.label for a in apps.get_app_configs() if a.name.startswith("ldncare."))
+
+
+def _our_tables() -> set[str]:
+    ours = set(_our_apps())
+    return {m._meta.db_table for m in apps.get_models() if m._meta.app_label in ours and m._meta.managed}
+
+
+def test_no_model_change_lacks_a_migration():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits 1 if one is missing
+
+
+def test_every_operation_of_every_ldncare_migration_is_reversible():
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    ours = set(_our_apps())
+    irreversible = [
+        f"{app}.{name}: {operation.describe()}"
+        for (app, name), migration in loader.disk_migrations.items() if app in ours
+        for operation in migration.operations if not operation.reversible
+    ]
+    assert irreversible == []
+
+
+def test_all_ldncare_migrations_reverse_to_zero_and_apply_again():
+    tables = _our_tables()
+    assert tables <= set(connection.introspection.table_names())
+    try:
+        # The library app is undone last and without the post_migrate signal: its handler
+        # re-indexes the library and needs the library's table (see the xfail test below).
+        for label in reversed(_our_apps()):
+            if label != "library":
+                call_command("migrate", label, "zero", interactive=False, verbosity=0)
+        executor = MigrationExecutor(connection)
+        executor.migrate([("library", None)])
+        assert tables.isdisjoint(connection.introspection.table_names())
+    finally:
+        call_command("migrate", interactive=False, verbosity=0)
+    assert tables <= set(connection.introspection.table_names())
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.xfail(strict=True, reason="library's post_migrate handler queries library_searchdocument after "
+                   "'migrate library zero' dropped it (reported to the library owner); the schema itself reverses")
+def test_migrate_library_zero_command_completes():
+    try:
+        call_command("migrate", "library", "zero", interactive=False, verbosity=0)
+    finally:
+        call_command("migrate", interactive=False, verbosity=0)
