@@ -12,9 +12,9 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres lint bootstrap browser clean
+.PHONY: run test test-postgres lint bootstrap browser system-libs clean
 
-run: $(STAMP)
+run: $(STAMP) system-libs
 	$(BIN)/ldncare run --host $(HOST) --port $(PORT)
 
 test: $(STAMP) browser
@@ -39,15 +39,22 @@ $(STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
-# Playwright drives the system Chromium (no browser download: the network only reaches
-# the package registries).
-browser:
-	@{ test -x /usr/bin/chromium && ldconfig -p | grep -q libpangoft2-1.0; } || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  echo "Installing Chromium (browser tests) and Pango (WeasyPrint visit reports) from Debian's packages"; \
+# Debian packages: Pango for WeasyPrint's PDF visit reports (`make run` and `make test`),
+# and Chromium, which Playwright drives for the browser tests (`make test`; no browser
+# download: the network only reaches the package registries).
+APT_INSTALL = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core \
-	    libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends
+
+system-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  echo "Installing Pango from Debian's packages (PDF visit reports)"; \
+	  $(APT_INSTALL) libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
+browser: system-libs
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Chromium from Debian's packages for the browser tests"; \
+	  $(APT_INSTALL) chromium fonts-dejavu-core >/dev/null; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
