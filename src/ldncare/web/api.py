@@ -14,7 +14,52 @@ from ninja.errors import ValidationError
 from ldncare import __version__
 from ldncare.web.auth import API_AUTH
 
-api = NinjaAPI(
+_ERROR_ANSWERS = {
+    "400": "Malformed request (e.g. a body over the size limit)",
+    "401": "Not signed in (no valid bearer token or session)",
+    "403": "Visible but not yours to change, or a CSRF check failed",
+    "404": "Not found, or not visible to you",
+    "422": "Invalid input: the errors name the fields",
+}
+
+
+class LdncareAPI(NinjaAPI):
+    """The API, with the error answers every operation can give written into its OpenAPI schema."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("Error", {
+            "title": "Error", "type": "object", "required": ["detail"],
+            "properties": {"detail": {"type": "string"}, "errors": {"type": "array", "items": {"type": "object"}}},
+        })
+        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in _ERROR_ANSWERS.items():
+                    if code == "401" and not operation.get("security"):
+                        continue
+                    responses.setdefault(code, {"description": description, **error})
+        _local_times(schema)
+        return schema
+
+
+def _local_times(node) -> None:
+    """Times in this API are clock times without an offset ("22:00"): JSON Schema's ``time`` format
+    (RFC 3339 full-time) demands an offset, so describe them as ``partial-time`` with a pattern."""
+    if isinstance(node, dict):
+        if node.get("format") == "time" and node.get("type") == "string":
+            node["format"] = "partial-time"
+            node["pattern"] = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"
+        for value in node.values():
+            _local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_times(value)
+
+
+api = LdncareAPI(
     title="ldncare API",
     version="1",
     description=(
