@@ -83,3 +83,26 @@ def test_capsule_worksheet_per_strength(client, world):
     assert "quantity 14" in labels[0]
     assert "3 mg capsules" in labels[1]
     assert "quantity 16" in labels[1]
+
+
+def test_titrating_liquid_is_one_bottle_per_dose_with_an_exact_label(world):
+    import datetime as dt
+    from decimal import Decimal
+
+    from ldncare.web.clinic.models import Prescription
+    from ldncare.web.record import core_bridge
+    from ldncare.web.record.models import Plan
+
+    plan = Plan.objects.create(patient=world["owner"], source="clinician", target_dose_mg=Decimal("3"), steps=[
+        {"start_date": "2026-12-01", "end_date": "2026-12-14", "dose_mg": 1.5, "time": "22:00"},
+        {"start_date": "2026-12-15", "end_date": None, "dose_mg": 3.0, "time": "22:00"}])
+    p = Prescription(plan=plan, patient=world["owner"], pharmacy=world["plan"].sent_to_pharmacy, preparation="liquid",
+                     concentration_mg_per_ml=Decimal("1"), supply_start=dt.date(2026, 12, 1), days_supply=30,
+                     quantity=69, quantity_unit="mL", directions="")
+    preps = core_bridge.compound_prescription(p, today=dt.date(2026, 11, 30))["preparations"]
+    assert [(x["dose_mg"], x["days"]) for x in preps] == [(1.5, 14), (3.0, 16)]
+    assert "Take 1.5 mL (1.5 mg)" in preps[0]["label"]
+    assert "Take 3 mL (3 mg)" in preps[1]["label"]
+    # The prescription's quantity is the mL the patient takes: 14 × 1.5 + 16 × 3.
+    assert core_bridge.prescription_quantity(plan.steps, preparation="liquid", start=dt.date(2026, 12, 1), days=30,
+                                             concentration_mg_per_ml=1) == (Decimal("69.0"), "mL")

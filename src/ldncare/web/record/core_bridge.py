@@ -423,32 +423,30 @@ def prescription_directions(plan_steps, *, preparation: str, start: dt.date, day
 def compound_prescription(prescription, *, today: dt.date) -> dict:
     """Worksheets and labels (``compound_liquid`` / ``compound_capsules``) for a prescription.
 
-    A liquid is one preparation at the prescribed strength, made for the highest dose of the
-    supply on every day (the directions give each step's volume). Capsules are one
-    preparation per strength, counted from the days at that dose.
+    One preparation per dose of the supply, for the days at that dose, so that every label's
+    dose line is the dose the patient takes from that bottle (a titration is several bottles;
+    the calculator's minimum batch sizes apply to each).
     """
     from ldncare.core import dosing
 
     steps = _steps_in(prescription.plan.steps, prescription.supply_start, prescription.days_supply)
+    counts: dict[float, int] = {}
+    for s, lo, hi in steps:
+        counts[float(s["dose_mg"])] = counts.get(float(s["dose_mg"]), 0) + (hi - lo).days + 1
     preparations = []
     try:
-        if prescription.preparation == "liquid":
-            dose = max(float(s["dose_mg"]) for s, _, _ in steps)
-            preparations.append(dosing.compound_liquid(
-                dose, prescription.days_supply, concentration_mg_per_ml=prescription.concentration_mg_per_ml,
-                prepared_on=today))
-        else:
-            counts: dict[float, int] = {}
-            for s, lo, hi in steps:
-                counts[float(s["dose_mg"])] = counts.get(float(s["dose_mg"]), 0) + (hi - lo).days + 1
-            for strength, count in counts.items():
-                preparations.append(dosing.compound_capsules(strength, count, prepared_on=today))
+        for dose, days in counts.items():
+            if prescription.preparation == "liquid":
+                preparations.append(dosing.compound_liquid(
+                    dose, days, concentration_mg_per_ml=prescription.concentration_mg_per_ml, prepared_on=today))
+            else:
+                preparations.append(dosing.compound_capsules(dose, days, prepared_on=today))
     except (ValueError, LookupError, ArithmeticError) as exc:
         return {"error": str(exc), "preparations": []}
     return {"error": None, "preparations": [
-        {"worksheet": p.worksheet, "label": p.label, "beyond_use_date": p.beyond_use_date,
+        {"dose_mg": dose, "days": days, "worksheet": p.worksheet, "label": p.label, "beyond_use_date": p.beyond_use_date,
          "warnings": list(p.warnings), "sources": [_source_link(s) for s in p.sources]}
-        for p in preparations]}
+        for (dose, days), p in zip(counts.items(), preparations, strict=True)]}
 
 
 def prescription_quantity(plan_steps, *, preparation: str, start: dt.date, days: int,
