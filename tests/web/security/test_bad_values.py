@@ -160,7 +160,9 @@ QUERY_TARGETS = ["/api/v1/patients/{pid}/diary", "/me/progress/", "/me/plan/", "
 def test_sort_and_filter_injection_never_errors_or_leaks(client, world, target):
     client.force_login(world["owner"])
     failures = []
-    for query in QUERY_INJECTION:
+    # the progress page draws charts (slow): there, only the parameters it reads and the sort probes
+    queries = [q for q in QUERY_INJECTION if target != "/me/progress/" or q.startswith(("outcome", "order_by", "sort"))]
+    for query in queries:
         path = target.format(pid=world["owner"].public_id) + "?" + query
         response = client.get(path)
         body = response.content.decode("utf-8", "replace")

@@ -70,7 +70,8 @@ def test_no_template_holds_inline_script_or_event_handlers():
     problems = []
     for path in sorted(WEB_ROOT.rglob("*.html")):
         problems += [f"{path.relative_to(WEB_ROOT)}: {p}" for p in _inline_script_problems(path.read_text())]
-        if re.search(r"<style\b", path.read_text(), re.I):
+        # templates rendered into PDFs are not served to a browser: their <style> is not under the CSP
+        if re.search(r"<style\b", path.read_text(), re.I) and not path.name.endswith("_pdf.html"):
             problems.append(f"{path.relative_to(WEB_ROOT)}: inline <style> (put it in site.css)")
     for path in sorted(WEB_ROOT.rglob("*.py")):
         if re.search(r"""["']on(input|click|change|load|submit|error)["']\s*:""", path.read_text()):
