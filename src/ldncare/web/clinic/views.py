@@ -158,11 +158,12 @@ def visit_report_pdf(request, public_id):
 
     context = _report_context(request, public_id)
     context["pdf"] = True
-    context["css"] = Path(finders.find("clinic/care.css")).read_text(encoding="utf-8")
     html = render_to_string("clinic/visit_report_pdf.html", context, request=request)
+    styles = [weasyprint.CSS(string=Path(finders.find(f"clinic/{name}")).read_text(encoding="utf-8"))
+              for name in ("care.css", "report-pdf.css")]
     # Fetch nothing from the network or the disk: the report's images are inline data: URLs.
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+    pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=styles)
     response = HttpResponse(pdf, content_type="application/pdf")
     patient = context["patient"]
     response["Content-Disposition"] = f'attachment; filename="visit-report-{patient.public_id}-{context["today"]:%Y%m%d}.pdf"'
