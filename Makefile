@@ -58,3 +58,10 @@ browser: system-libs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# The long reliability runs (minutes): the crash loop (20 SIGKILLs of `ldncare run` during
+# writes) and the load test on SQLite and PostgreSQL. Figures go to docs/reliability.md.
+.PHONY: soak
+soak: $(STAMP)
+	$(BIN)/python bench/reliability.py --kills 20
+	$(BIN)/python bench/load.py --engine both --seconds 20

@@ -111,7 +111,6 @@ def create_postgres_database() -> str:
 
 
 def drop_postgres_database(name: str) -> None:
-    close_database_connections()
     subprocess.run(["dropdb", "-h", HOST, "-U", "postgres", "--if-exists", "--force", name], check=False)
 
 

@@ -212,12 +212,14 @@ def main(argv: list[str] | None = None) -> list[dict]:
         options.seconds, options.diary_days = 2.0, 365
         options.engine = options.engine or "sqlite"
     engines = {"sqlite": ["sqlite"], "postgres": ["postgres"], "both": ["sqlite", "postgres"]}[options.engine or "both"]
-    all_results = [run_engine(engine, options) for engine in engines]
+    all_results = []
+    for engine in engines:
+        all_results.append(run_engine(engine, options))
+        if not options.json:
+            print_results(all_results[-1], options)
+            sys.stdout.flush()
     if options.json:
         print(json.dumps(all_results, indent=2))
-    else:
-        for results in all_results:
-            print_results(results, options)
     return all_results
 
 
