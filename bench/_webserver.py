@@ -122,9 +122,23 @@ def bench_server_command(port: int, threads: int, *, migrate: bool = False, stan
             *(["--bootstrap", str(bootstrap), "--seed-days", str(seed_days)] if bootstrap else [])]
 
 
+STARTED: list[subprocess.Popen] = []
+
+
 def start_server(args: list[str], env: dict) -> subprocess.Popen:
     """Start a server command in its own process group (so SIGKILL reaches all of it)."""
-    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    STARTED.append(process)
+    return process
+
+
+def kill_all() -> None:
+    """Kill every server this process started that still runs (also after an error)."""
+    for process in STARTED:
+        if process.poll() is None:
+            kill(process)
+    STARTED.clear()
 
 
 def wait_ready(port: int, process: subprocess.Popen, path: str = "/api/v1/openapi.json", timeout_s: float = 60) -> float:

@@ -199,6 +199,14 @@ def print_results(results: dict, options) -> None:
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
+    """Run the benchmark; every server it started is stopped, also after an error."""
+    try:
+        return _main(argv)
+    finally:
+        web.kill_all()
+
+
+def _main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="SQLite only, 2 s per scenario, a 1-year diary.")
     parser.add_argument("--engine", choices=["sqlite", "postgres", "both"], default=None)

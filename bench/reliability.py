@@ -130,6 +130,14 @@ def check_database(db_path: Path, ledger: Ledger) -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
+    """Run the benchmark; every server it started is stopped, also after an error."""
+    try:
+        return _main(argv)
+    finally:
+        web.kill_all()
+
+
+def _main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 kills, short phases (the test's mode).")
     parser.add_argument("--kills", type=int, default=20, help="How many times to SIGKILL the server.")
