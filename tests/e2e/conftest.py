@@ -24,8 +24,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-# Playwright's sync API runs an event loop in the test thread; the test's own ORM calls are
-# still synchronous, so Django's async-safety guard is lifted for these tests only.
+
+# Playwright's sync API runs an event loop in the test thread; the tests' own ORM calls (and
+# pytest-django's session-scoped database set-up, which runs after the browser starts) are
+# still synchronous, so Django's async-safety guard is lifted for the test process. A test
+# that starts a deploy-like subprocess must drop the variable (see test_headers.py).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

@@ -102,7 +102,11 @@ def test_session_and_csrf_cookies_are_secure_httponly_and_lax_in_production(clie
 @pytest.mark.slow
 def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SECURE_", "SESSION_", "CSRF_")) and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        },
         "DJANGO_SETTINGS_MODULE": "ldncare.web.settings",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(60),
