@@ -14,12 +14,14 @@ pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite-sp
 
 
 @pytest.mark.django_db(transaction=True)
-def test_connection_uses_wal_and_a_busy_timeout():
+def test_connection_uses_wal_a_busy_timeout_and_full_sync():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL
 
 
 @pytest.mark.django_db(transaction=True)

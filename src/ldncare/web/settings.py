@@ -100,7 +100,9 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
+                    # FULL: a committed diary entry survives an OS crash or power loss, not only
+                    # a killed process (NORMAL with WAL may drop the last commits).
+                    "PRAGMA synchronous=FULL;"
                     f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000};"
                     "PRAGMA foreign_keys=ON;"
                 ),

@@ -5,8 +5,14 @@ from django.db.models.signals import post_migrate
 def _rebuild_after_migrate(sender, using="default", plan=None, **kwargs):  # noqa: ANN001, ANN003
     if plan is None:  # a flush (tests), not a migrate: the first search rebuilds the emptied index
         return
+    from django.db import connections
+
+    from ldncare.web.library.models import SearchDocument
     from ldncare.web.library.search import rebuild_index
 
+    # After `migrate library zero` the index table is gone: nothing to rebuild.
+    if SearchDocument._meta.db_table not in connections[using].introspection.table_names():
+        return
     rebuild_index(using=using)
 
 
