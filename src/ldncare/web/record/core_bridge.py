@@ -175,24 +175,7 @@ def day_curve(checkins, plan) -> dict | None:
                    if c.ldn_dose_mg is not None and c.ldn_dose_mg > 0 and c.dose_time is not None), None)
     if latest is None:
         return None
-    dose_mg = float(latest.ldn_dose_mg)
-    clock = latest.dose_time.strftime("%H:%M")
-    try:
-        out = pharmacology.simulate_subjects(pharmacology.daily_at(dose_mg, clock, days=3),
-                                             pharmacology.typical_subjects(), scenario="compromise")
-    except (ValueError, LookupError):
-        log.warning("simulation failed", exc_info=True)
-        return None
-    from ldncare.web.record.charts import day_curve_svg
-
-    svg = day_curve_svg(out.t_h, out.series["mor_occupancy"][0], out.series["ntx_ng_per_ml"][0],
-                        dose_mg=dose_mg, clock=clock)
-    return {
-        "svg_b64": base64.b64encode(svg.encode("utf-8")).decode("ascii"),
-        "alt": f"Modelled opioid-receptor blockade over the third day of {dose_mg:g} mg taken at {clock}.",
-        "caption": (f"Model of a typical 70 kg adult taking {dose_mg:g} mg at {clock} (third day, 'compromise' "
-                    "receptor scenario). A model with stated assumptions, not a measurement of you."),
-    }
+    return simulated_day(float(latest.ldn_dose_mg), latest.dose_time.strftime("%H:%M"))
 
 
 def plan_ics(plan) -> bytes:
@@ -484,7 +467,8 @@ def simulated_day(dose_mg: float, clock: str) -> dict | None:
                         dose_mg=dose_mg, clock=clock)
     return {"svg_b64": base64.b64encode(svg.encode("utf-8")).decode("ascii"),
             "alt": f"Modelled opioid-receptor blockade over the third day of {dose_mg:g} mg taken at {clock}.",
-            "caption": f"Model of a typical 70 kg adult, {dose_mg:g} mg at {clock}, third day. A model, not a measurement."}
+            "caption": (f"Model of a typical 70 kg adult taking {dose_mg:g} mg at {clock} (third day, 'compromise' "
+                        "receptor scenario). A model with stated assumptions, not a measurement of you.")}
 
 
 def design_blinded_trial(*, pairs: int, period_weeks: int, start_date: dt.date, dose_mg: float) -> tuple[dict, dict]:
