@@ -65,3 +65,11 @@ clean:
 soak: $(STAMP)
 	$(BIN)/python bench/reliability.py --kills 20
 	$(BIN)/python bench/load.py --engine both --seconds 20
+
+# Regenerate every screenshot in docs/img/ (throw-away databases; var/ldncare.sqlite3 is untouched).
+.PHONY: screenshots
+screenshots: $(STAMP) browser
+	$(BIN)/python docs/screenshots_library.py
+	$(BIN)/python docs/screenshots_booking.py
+	$(BIN)/python docs/screenshots_care_team.py
+	LDNCARE_DOCS_SCREENSHOTS=1 DATABASE_URL=sqlite:///var/screenshots-test.sqlite3 $(BIN)/pytest -q -p no:cacheprovider tests/e2e/test_patient_journey.py
