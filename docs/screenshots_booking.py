@@ -100,7 +100,7 @@ def main() -> int:
         _shot(clinician, "booking-calls-clinician.png")
 
         pharmacist = _sign_in(browser, base, "demo-pharmacist", DEMO_PASSWORD)
-        pharmacist.goto(base + "/pharmacy/trial-keys/")
+        pharmacist.goto(base + "/pharmacy/trials/")
         _shot(pharmacist, "demo-trial-keys-pharmacist.png")
         browser.close()
     server.close()

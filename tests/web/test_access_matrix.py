@@ -144,7 +144,6 @@ WEB: dict[str, list[tuple]] = {
     ],
     "pharmacy:trials": [("get", lambda w: "/pharmacy/trials/", None, PHARMACISTS)],
     "pharmacy:trial-key": [("get", lambda w: f"/pharmacy/trials/{_trial(w).trial_id}/", None, expect(pharm_ok="ok"))],
-    "demo:trial-keys": [("get", lambda w: "/pharmacy/trial-keys/", None, PHARMACISTS)],
     "booking:calls": [("get", lambda w: "/calls/", None, expect(owner="ok", stranger="ok", clin_ok="ok", clin_none="ok", clin_revoked="ok"))],
     "booking:slots-create": [("post", lambda w: "/calls/slots/", SLOTS_FORM, CLINICIANS)],
     "booking:book": [("post", lambda w: f"/calls/slots/{_slot(w).uuid}/book/", {}, expect(owner="ok"))],

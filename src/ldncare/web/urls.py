@@ -20,7 +20,6 @@ urlpatterns = [
     path("library/", include("ldncare.web.library.urls")),
     path("simulator/", include("ldncare.web.library.simulator_urls")),
     path("", include("ldncare.web.booking.urls")),
-    path("", include("ldncare.web.demo.urls")),
     path("", include("ldncare.web.clinic.urls")),
     path("pharmacy/", include("ldncare.web.pharmacy.urls")),
     path("admin/", admin.site.urls),

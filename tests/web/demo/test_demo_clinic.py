@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from ldncare.core import response
 from ldncare.web.accounts.models import Pharmacy, Practice
 from ldncare.web.booking.models import Booking, Slot
-from ldncare.web.demo.models import DemoObject, DemoTrialKey
+from ldncare.web.clinic.models import BlindedTrial
+from ldncare.web.demo.models import DemoObject
 from ldncare.web.demo.services import DEMO_PASSWORD, demo_clinic_create, format_logins
 from ldncare.web.record import core_bridge
 from ldncare.web.record.models import CheckIn, Plan
@@ -74,19 +75,19 @@ def test_the_plans_come_from_the_dosing_core(clinic):
 
 
 def test_the_trial_key_is_held_for_the_pharmacy_only(clinic, client):
-    item = DemoTrialKey.objects.get()
+    item = BlindedTrial.objects.get()
     key = response.AllocationKey.model_validate(item.key_json)
     assert sorted(key.allocation.values()) == ["ldn", "ldn", "ldn", "placebo", "placebo", "placebo"]
     trial_plan = Plan.objects.get(patient=_user("demo-trial"), is_current=True)
     assert "placebo" not in str(trial_plan.steps)
     placebo_bottle = next(b for b, arm in key.allocation.items() if arm == "placebo")
     client.force_login(_user("demo-pharmacist"))
-    page = client.get("/pharmacy/trial-keys/").content.decode()
+    page = client.get(f"/pharmacy/trials/{item.trial_id}/").content.decode()
     assert item.trial_id in page
     assert response.dispensing_list(key)[ord(placebo_bottle) - ord("A")].contents in page
     for username in ("demo-trial", "demo-clinician"):
         client.force_login(_user(username))
-        assert client.get("/pharmacy/trial-keys/").status_code == 404
+        assert client.get(f"/pharmacy/trials/{item.trial_id}/").status_code == 404
 
 
 def test_demo_accounts_see_the_banner_others_do_not(clinic, client, patient):

@@ -15,7 +15,6 @@ from ldncare.web.access.audit import audit
 from ldncare.web.access.grants import active_pharmacy
 from ldncare.web.access.models import AuditEvent
 from ldncare.web.clinic.models import BlindedTrial, Prescription
-from ldncare.web.demo.models import DemoTrialKey
 from ldncare.web.record import core_bridge
 from ldncare.web.record.models import Plan
 
@@ -85,9 +84,7 @@ def patient_alerts(request, patients, *, today: dt.date) -> list[dict]:
     for patient in patients:
         checkins = list(policy.checkins_visible_to(request.user).filter(patient=patient))
         plan = policy.plans_visible_to(request.user).filter(patient=patient, is_current=True).first()
-        # The demo clinic keeps its trial key in its own table (ldncare.web.demo): a trial either way.
-        in_trial = (BlindedTrial.objects.filter(patient=patient).exists()
-                    or DemoTrialKey.objects.filter(patient=patient).exists())
+        in_trial = BlindedTrial.objects.filter(patient=patient).exists()
         alerts = core_bridge.care_alerts(profile=Profile.objects.filter(patient=patient).first(), checkins=checkins,
                                          plan=plan, today=today, in_trial=in_trial)
         audit(request, subject=patient, object_type="alerts", object_id=patient.public_id, action="read",

@@ -25,20 +25,3 @@ class DemoObject(models.Model):
     def __str__(self) -> str:
         return f"demo {self.kind} {self.object_pk}"
 
-
-class DemoTrialKey(models.Model):
-    """The allocation key of the demo patient's blinded n-of-1 trial, held for the pharmacy only.
-
-    The patient's plan shows periods, bottle letters and dates; which bottle holds LDN and
-    which placebo is here, shown only to pharmacists of ``pharmacy`` (while the patient has
-    chosen it). Made by ``ldncare.core.response.design_trial``.
-    """
-
-    patient = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
-    pharmacy = models.ForeignKey("accounts.Pharmacy", on_delete=models.CASCADE, related_name="+")
-    trial_id = models.CharField(max_length=40, unique=True)
-    key_json = models.JSONField(help_text="AllocationKey.model_dump(mode='json'): allocation, seed, design.")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"allocation key {self.trial_id}"

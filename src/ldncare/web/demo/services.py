@@ -8,7 +8,7 @@ from ``ldncare.core.response.design_trial``. Nothing here describes a real perso
 * ``demo-nonresponder`` (Crohn's disease): no change, a headache that persists →
   ``likely_non_responder``;
 * ``demo-trial`` (multiple sclerosis): an unclear open-label course, then a blinded n-of-1
-  trial in progress; the allocation key is held for the pharmacy only (:class:`DemoTrialKey`).
+  trial in progress; the allocation key is held for the pharmacy only (a ``clinic.BlindedTrial``).
 
 Every user, practice and pharmacy created is listed in :class:`DemoObject`;
 ``demo_clinic_create(reset=True)`` deletes exactly those (and what cascades from them) in one
@@ -28,7 +28,8 @@ from django.utils import timezone
 from ldncare.web.access.models import Grant
 from ldncare.web.accounts.models import Pharmacy, Practice, Role
 from ldncare.web.booking.models import Booking, Slot
-from ldncare.web.demo.models import DemoObject, DemoTrialKey
+from ldncare.web.clinic.models import BlindedTrial
+from ldncare.web.demo.models import DemoObject
 from ldncare.web.record import core_bridge
 from ldncare.web.record.models import CheckIn, Plan, Profile, SideEffectReport
 
@@ -88,7 +89,7 @@ def demo_clinic_delete() -> int:
         marks = DemoObject.objects.all()
         users = get_user_model().objects.filter(pk__in=marks.filter(kind="user").values("object_pk"))
         count = users.count()
-        DemoTrialKey.objects.filter(patient__in=users).delete()
+        BlindedTrial.objects.filter(patient__in=users).delete()  # pharmacy-protected: before the pharmacy
         users.delete()  # cascades: profiles, plans, diaries, grants, slots, bookings
         Practice.objects.filter(pk__in=marks.filter(kind="practice").values("object_pk")).delete()
         Pharmacy.objects.filter(pk__in=marks.filter(kind="pharmacy").values("object_pk")).delete()
@@ -205,8 +206,8 @@ def _create_records(users: dict, today: dt.date) -> None:
                 "time": "22:00", "bottle": p.bottle} for p in design.periods],
         notes=(f"Blinded n-of-1 trial {design.trial_id}: one capsule at 22:00 from the bottle of each period "
                f"(LDN 4.5 mg or placebo; the pharmacy holds the key). {periods}."))
-    DemoTrialKey.objects.create(patient=patient, pharmacy=pharmacy, trial_id=design.trial_id,
-                                key_json=key.model_dump(mode="json"))
+    BlindedTrial.objects.create(trial_id=design.trial_id, patient=patient, designed_by=clinician, pharmacy=pharmacy,
+                                design_json=design.model_dump(mode="json"), key_json=key.model_dump(mode="json"))
 
 
 def _create_calls(users: dict, today: dt.date) -> None:
