@@ -23,6 +23,18 @@ def _num(value: Decimal) -> float | int:
     return int(value) if value == value.to_integral() else float(value)
 
 
+def _prepared_on(source: str, prepared_on: str | None) -> dt.date:
+    """Check ``--source`` and read ``--prepared-on`` (default: today); exit 2 on bad input."""
+    if source not in ("tablets", "api"):
+        fail(f"unknown source {source!r}; allowed: tablets, api")
+    return parse_date(prepared_on, "--prepared-on") if prepared_on else dt.date.today()
+
+
+def _print_worksheet(prep) -> None:
+    typer.echo(prep.worksheet)
+    typer.echo("\nLABEL\n" + prep.label)
+
+
 @app.command("liquid")
 def liquid(
     dose_mg: float = typer.Option(..., "--dose-mg", help="Daily dose in mg."),
@@ -37,9 +49,7 @@ def liquid(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """LDN oral liquid: volume per dose, syringe, total volume, tablets, BUD, worksheet and label."""
-    if source not in ("tablets", "api"):
-        fail(f"unknown source {source!r}; allowed: tablets, api")
-    made = parse_date(prepared_on, "--prepared-on") if prepared_on else dt.date.today()
+    made = _prepared_on(source, prepared_on)
     try:
         prep = compound_liquid(dose_mg, days, concentration_mg_per_ml=concentration_mg_per_ml, source=source,
                                preserved=preserved, use_stability_study=stability_study,
@@ -47,8 +57,7 @@ def liquid(
     except CompoundingError as exc:
         fail(str(exc))
     if not as_json:
-        typer.echo(prep.worksheet)
-        typer.echo("\nLABEL\n" + prep.label)
+        _print_worksheet(prep)
         return
     print_json({
         "concentration_mg_per_ml": _num(prep.concentration_mg_per_ml),
@@ -95,16 +104,13 @@ def capsules(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Immediate-release LDN capsules: drug, tablets, filler, BUD, worksheet and label."""
-    if source not in ("tablets", "api"):
-        fail(f"unknown source {source!r}; allowed: tablets, api")
-    made = parse_date(prepared_on, "--prepared-on") if prepared_on else dt.date.today()
+    made = _prepared_on(source, prepared_on)
     try:
         prep = compound_capsules(strength_mg, count, source=source, prepared_on=made)
     except CompoundingError as exc:
         fail(str(exc))
     if not as_json:
-        typer.echo(prep.worksheet)
-        typer.echo("\nLABEL\n" + prep.label)
+        _print_worksheet(prep)
         return
     print_json({
         "api_mg": _num(prep.api_mg),
