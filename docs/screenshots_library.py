@@ -12,14 +12,8 @@ searches" on the pictures are real counts of the searches this script makes thro
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
-import threading
-from pathlib import Path
+from _shots import OUT, launch_browser, serve_site, shot  # docs/_shots.py
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "docs" / "img"
 SHOTS = [  # (file name, path, what to do first)
     ("library-index.png", "/library/", None),
     ("library-search-crohn.png", "/library/search/?q=crohn", None),
@@ -40,30 +34,11 @@ MAX_HEIGHT = 2400
 
 
 def main() -> int:
-    tmp = tempfile.mkdtemp(prefix="ldncare-shots-")
-    os.environ["LDNCARE_VAR_DIR"] = tmp
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/shots.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ldncare.web.settings")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from waitress import create_server
-
-    from ldncare.web.wsgi import application
-
-    call_command("migrate", verbosity=0)
-    server = create_server(application, host="127.0.0.1", port=0, threads=4)
-    base = f"http://127.0.0.1:{server.effective_port}"
-    threading.Thread(target=server.run, daemon=True).start()
-
+    base, server = serve_site(demo=False)
     from playwright.sync_api import sync_playwright
 
-    chromium = os.environ.get("LDNCARE_CHROMIUM", "/usr/bin/chromium")
-    OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        browser = launch_browser(pw)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         for q in ("crohn", "crohn", "fibromyalgia", "fibromyalgia", "headache", "headache", "casomorphin", "casomorphin"):
             page.goto(f"{base}/library/search/?q={q}")
@@ -76,8 +51,8 @@ def main() -> int:
                 page.locator(anchor).scroll_into_view_if_needed()
                 page.screenshot(path=str(OUT / name))
             else:
-                height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
-                page.screenshot(path=str(OUT / name), full_page=True, clip={"x": 0, "y": 0, "width": 1200, "height": height})
+                shot(page, name, max_height=MAX_HEIGHT)
+                continue
             print(f"wrote docs/img/{name}")
         browser.close()
     server.close()
@@ -85,5 +60,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT / "src"))
     raise SystemExit(main())
