@@ -38,6 +38,8 @@ __all__ = [
     "plans_visible_to",
     "audit_listed_plans",
     "bookings_visible_to",
+    "get_booking_or_404",
+    "get_slot_or_404",
     "can_book",
     "can_dispense",
     "can_prescribe",
@@ -240,6 +242,22 @@ def bookings_visible_to(user) -> QuerySet:
     if role == Role.CLINICIAN:
         return bookings.filter(slot__clinician=user)
     return bookings.none()
+
+
+def get_slot_or_404(user, slot_uuid):
+    """A slot ``user`` may see, by its public uuid; 404 (not 403) for any other."""
+    slot = slots_visible_to(user).filter(uuid=slot_uuid).first()
+    if slot is None:
+        raise Http404("Not found")
+    return slot
+
+
+def get_booking_or_404(user, booking_uuid):
+    """A booking ``user`` may see, by its public uuid; 404 (not 403) for any other."""
+    booking = bookings_visible_to(user).filter(uuid=booking_uuid).first()
+    if booking is None:
+        raise Http404("Not found")
+    return booking
 
 
 # --- The care team (ldncare.web.clinic, ldncare.web.pharmacy) ------------------------------

@@ -11,7 +11,7 @@ import datetime as dt
 import uuid as uuid_module
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -112,26 +112,12 @@ def list_bookings(request):
     return [_booking_out(b) for b in policy.bookings_visible_to(request.user)[:500]]
 
 
-def _visible_slot(request, slot_id):
-    slot = policy.slots_visible_to(request.user).filter(uuid=slot_id).first()
-    if slot is None:
-        raise Http404("Not found")
-    return slot
-
-
-def _visible_booking(request, booking_id):
-    booking = policy.bookings_visible_to(request.user).filter(uuid=booking_id).first()
-    if booking is None:
-        raise Http404("Not found")
-    return booking
-
-
 @router.post("/booking/bookings", response={201: BookingOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Book a slot (patients); 409 if it was just taken")
 def create_booking(request, payload: BookingIn):
     if request.user.role != Role.PATIENT:
         return _error(403, "Only patients book calls.")
-    slot = _visible_slot(request, payload.slot_id)
+    slot = policy.get_slot_or_404(request.user, payload.slot_id)
     try:
         booking = services.booking_create(request=request, patient=request.user, slot=slot, channel=CHANNEL)
     except services.SlotTakenError as exc:
@@ -146,7 +132,7 @@ def create_booking(request, payload: BookingIn):
 @router.post("/booking/bookings/{booking_id}/cancel", response={200: BookingOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Cancel a booked call (the patient or the clinician)")
 def cancel_booking(request, booking_id: uuid_module.UUID):
-    booking = _visible_booking(request, booking_id)
+    booking = policy.get_booking_or_404(request.user, booking_id)
     try:
         booking = services.booking_cancel(request=request, user=request.user, booking=booking, channel=CHANNEL)
     except PermissionDenied as exc:
@@ -159,10 +145,10 @@ def cancel_booking(request, booking_id: uuid_module.UUID):
 @router.post("/booking/bookings/{booking_id}/move", response={200: BookingOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Move a booked call to another slot (patients); 409 if that slot was just taken")
 def move_booking(request, booking_id: uuid_module.UUID, payload: BookingIn):
-    booking = _visible_booking(request, booking_id)
+    booking = policy.get_booking_or_404(request.user, booking_id)
     if request.user.role != Role.PATIENT:
         return _error(403, "Only the patient moves a call.")
-    slot = _visible_slot(request, payload.slot_id)
+    slot = policy.get_slot_or_404(request.user, payload.slot_id)
     try:
         new = services.booking_move(request=request, patient=request.user, booking=booking, slot=slot, channel=CHANNEL)
     except services.SlotTakenError as exc:
@@ -177,7 +163,7 @@ def move_booking(request, booking_id: uuid_module.UUID, payload: BookingIn):
 @router.get("/booking/bookings/{booking_id}/ics", response={200: None, 404: ErrorOut},
             summary="The call as an iCalendar invitation (text/calendar)")
 def booking_ics(request, booking_id: uuid_module.UUID):
-    booking = _visible_booking(request, booking_id)
+    booking = policy.get_booking_or_404(request.user, booking_id)
     response = HttpResponse(services.booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ldn-call-{str(booking.uuid)[:8]}.ics"'
     return response

@@ -48,20 +48,6 @@ def open_slots_for(user, *, exclude=None):
     return list(slots[:MAX_LISTED_SLOTS])
 
 
-def _booking_or_404(request, booking_uuid):
-    booking = policy.bookings_visible_to(request.user).filter(uuid=booking_uuid).first()
-    if booking is None:
-        raise Http404("Not found")
-    return booking
-
-
-def _slot_or_404(request, slot_uuid):
-    slot = policy.slots_visible_to(request.user).filter(uuid=slot_uuid).first()
-    if slot is None:
-        raise Http404("Not found")
-    return slot
-
-
 @roles_required(Role.PATIENT, Role.CLINICIAN)
 def calls(request, form: SlotBulkForm | None = None):
     now = timezone.now()
@@ -102,7 +88,7 @@ def slots_create(request):
 @roles_required(Role.PATIENT)
 @require_POST
 def book(request, slot_uuid):
-    slot = _slot_or_404(request, slot_uuid)
+    slot = policy.get_slot_or_404(request.user, slot_uuid)
     try:
         services.booking_create(request=request, patient=request.user, slot=slot)
     except services.SlotTakenError as exc:
@@ -120,7 +106,7 @@ def book(request, slot_uuid):
 @roles_required(Role.PATIENT, Role.CLINICIAN)
 @require_POST
 def cancel(request, booking_uuid):
-    booking = _booking_or_404(request, booking_uuid)
+    booking = policy.get_booking_or_404(request.user, booking_uuid)
     try:
         services.booking_cancel(request=request, user=request.user, booking=booking)
     except (ValidationError, PermissionDenied) as exc:
@@ -132,7 +118,7 @@ def cancel(request, booking_uuid):
 
 @roles_required(Role.PATIENT)
 def move(request, booking_uuid):
-    booking = _booking_or_404(request, booking_uuid)
+    booking = policy.get_booking_or_404(request.user, booking_uuid)
     if booking.status != Booking.Status.BOOKED:
         raise Http404("Not found")
     error = None
@@ -167,7 +153,7 @@ def _is_uuid(text: str) -> bool:
 
 @roles_required(Role.PATIENT, Role.CLINICIAN)
 def ics(request, booking_uuid):
-    booking = _booking_or_404(request, booking_uuid)
+    booking = policy.get_booking_or_404(request.user, booking_uuid)
     response = HttpResponse(services.booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ldn-call-{str(booking.uuid)[:8]}.ics"'
     return response
