@@ -58,6 +58,8 @@ def _opioids(text: str) -> set[str]:
         ("promethazine with codeine", {"codeine"}),
         ("Tylenol-Codeine", {"codeine"}),
         ("paracétamol codéine", {"codeine"}),
+        ("Tylenol 3 (2 tabs)", {"codeine"}),
+        ("Tylenol 2 tabs", {"codeine"}),  # ambiguous without brackets: read as Tylenol #2, the safe side
     ],
 )
 def test_opioid_products_and_ingredients(text, expected):
@@ -95,7 +97,8 @@ def test_common_non_opioids_are_recognised_and_not_opioids(text):
 @pytest.mark.parametrize(
     "text",
     ["atenolol", "warfarin", "lisinopril 10 mg", "amoxicillin", "lamotrigine", "zolpidem", "estradiol",
-     "magnesium", "methanol", "morning", "cough syrup", "pain killer", "Tylenol 325 mg", "vitamin b12", "t3"],
+     "magnesium", "methanol", "morning", "cough syrup", "pain killer", "Tylenol 325 mg", "vitamin b12", "t3",
+     "tylenol (2 tabs)", "Tylenol [1 caplet]", "Advil (2 x tabs)"],
 )
 def test_no_false_opioid_from_substrings_or_near_names(text):
     assert not _opioids(text)

@@ -63,7 +63,7 @@ IGNORED_WORDS: frozenset[str] = frozenset(
     generic brand strength extra maximum max regular adult adults children childrens junior
     daily day days once twice times a an the per every each as needed prn bid tid qid qhs qd
     qam qpm am pm morning evening night nightly bedtime weekly take taking taken one two
-    three four half quarter at of in to for by
+    three four half quarter at of in to for by qty quantity
     with and plus w or s
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
@@ -71,6 +71,7 @@ IGNORED_WORDS: frozenset[str] = frozenset(
 #: difflib ratio a word of six letters or more needs to be corrected to a vocabulary word.
 _CUTOFF = 0.85
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_BRACKETED_COUNT = re.compile(r"[(\[]\s*(?=\d+(?:\.\d+)?\s*(?:x\s*)?(?:tab|tablet|cap|capsule|caplet|pill|softgel)s?\b)")
 _ZERO_WIDTH = {"Cf"}  # format characters (zero-width joiners, RTL overrides...) are dropped
 
 
@@ -93,8 +94,16 @@ def tokenize(text: str) -> tuple[str, ...]:
     ('tylenol', 'with', 'codeine', '4')
     >>> tokenize("tramadol 37.5mg, 1 tab BID")
     ('tramadol', '37.5', 'mg', '1', 'tab', 'bid')
+
+    A count in brackets is a quantity, never part of a name: "Tylenol (2 tabs)" is two
+    Tylenol, not Tylenol #2 (without brackets, "Tylenol 2 tabs" stays ambiguous and is read
+    as Tylenol #2, the safe side for an opioid screen).
+
+    >>> tokenize("Tylenol (2 tabs)")
+    ('tylenol', 'qty', '2', 'tabs')
     """
     text = _fold(text)
+    text = _BRACKETED_COUNT.sub(" qty ", text)
     text = re.sub(r"\bw\s*/\s*", " with ", text)
     text = re.sub(r"#\s*(?=\d)", " ", text)
     text = re.sub(r"\bno\s*\.?\s*(?=\d)", " ", text)
