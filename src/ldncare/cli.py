@@ -3,9 +3,10 @@
 Commands print human-readable text by default and JSON with ``--json``. Bad input exits
 with code 2 and a message saying what was wrong and what is allowed.
 
-Each capability's command module is imported only when that command runs (or when the
-full ``--help`` is shown), so ``ldncare screen`` does not pay for SciPy, statsmodels or
-libSBML that only ``analyze`` and ``simulate`` need.
+Each capability's command module is imported only when that command runs, so
+``ldncare screen`` does not pay for SciPy, statsmodels or libSBML that only ``analyze`` and
+``simulate`` need, and ``ldncare --help`` lists every command from :data:`SUMMARIES` without
+importing any of them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typer.core import TyperGroup
 
 from ldncare.commands import server
 
-__all__ = ["COMMANDS", "app", "main"]
+__all__ = ["COMMANDS", "SUMMARIES", "app", "main"]
 
 # name -> (module, attribute): a command function, or a Typer app for a command group.
 # Later capabilities add one line here.
@@ -37,6 +38,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("ldncare.commands.backup", "restore"),
 }
 
+# name -> the line ``ldncare --help`` shows (a test checks it opens the command's own help).
+SUMMARIES: dict[str, str] = {
+    "evidence": "The evidence atlas: LDN studies graded (Oxford CEBM 2011 levels) with per-condition GRADE certainty.",
+    "simulate": "Simulate naltrexone / 6β-naltrexol levels, brain opioid-receptor blockade and the rebound hypothesis.",
+    "plan": "Build a titration plan: dated steps with dose, time, volume and syringe.",
+    "compound": "Compounding calculator for LDN (pharmacist-facing): oral liquid or capsules.",
+    "screen": "Screen medicines and a profile for LDN safety (opioids, surgery, pregnancy, liver, dose).",
+    "triage": "Triage an LDN side effect: expected / try morning dosing / lower the dose / contact prescriber / urgent care.",
+    "analyze": "Baseline vs maintenance for one outcome, with AR(1)-aware statistics, side effects and adherence.",
+    "trial": "Blinded n-of-1 trials of LDN against pharmacy-made placebo.",
+    "fhir": "HL7 FHIR (4.3.0, R4B) export and import of a patient's LDN record.",
+    "demo": "Migrate the database and create the demo clinic: a practice, a pharmacy, a clinician, a pharmacist and three patients with 4–6 months of synthetic diaries.",
+    "backup": "Write a consistent, checked copy of the database (safe while the server runs).",
+    "restore": "Replace the database with a backup: the file is checked first, the result after.",
+}
+
 
 def _load_command(name: str) -> click.Command:
     module_name, attribute = COMMANDS[name]
@@ -52,15 +69,25 @@ def _load_command(name: str) -> click.Command:
 
 
 class LazyGroup(TyperGroup):
-    """The top-level group: commands from :data:`COMMANDS` load on first use."""
+    """The top-level group: commands from :data:`COMMANDS` load when they run.
+
+    Listing (``ldncare --help``) sees a light stand-in carrying the summary; resolving a
+    command to run it (``ldncare plan ...``, ``ldncare plan --help``) loads the real one.
+    """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [*super().list_commands(ctx), *COMMANDS]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in COMMANDS:
-            return _load_command(cmd_name)
+            return click.Command(cmd_name, help=SUMMARIES[cmd_name])
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name, command, rest = super().resolve_command(ctx, args)
+        if name in COMMANDS:
+            command = _load_command(name)
+        return name, command, rest
 
 
 app = typer.Typer(
