@@ -45,3 +45,26 @@ def test_text_lists_every_step_and_the_disclaimer():
         assert step.start_date.isoformat() in text
     assert "NOT MEASURABLE" in text
     assert "Not medical advice" in text
+
+
+def test_a_reminder_until_a_date_repeats_through_that_day_and_every_event_is_stamped():
+    from ldncare.core.dosing.export import DailyReminder, reminders_to_ical
+
+    reminder = DailyReminder(uid="u@ldncare", start=dt.datetime(2026, 12, 1, 21, 30), until=dt.date(2026, 12, 14),
+                             summary="LDN 1.5 mg", description="as entered")
+    event = next(iter(icalendar.Calendar.from_ical(reminders_to_ical([reminder], product_id="-//t//EN")).walk("VEVENT")))
+    assert event.get("rrule")["UNTIL"] == [dt.datetime(2026, 12, 14, 23, 59)]
+    assert event.get("dtstamp") is not None  # required in every VEVENT (RFC 5545 3.6.1)
+    assert list(event.walk("VALARM"))
+
+
+def test_a_reminder_needs_exactly_one_of_days_and_until():
+    import pytest
+
+    from ldncare.core.dosing.export import DailyReminder
+
+    start = dt.datetime(2026, 12, 1, 22, 0)
+    with pytest.raises(ValueError, match="exactly one"):
+        DailyReminder(uid="u", start=start, summary="s", description="d")
+    with pytest.raises(ValueError, match="exactly one"):
+        DailyReminder(uid="u", start=start, summary="s", description="d", days=3, until=dt.date(2026, 12, 3))

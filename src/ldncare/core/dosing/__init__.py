@@ -40,7 +40,7 @@ from ldncare.core.dosing.devices import (
     load_devices,
     pick_device,
 )
-from ldncare.core.dosing.export import plan_to_ical, plan_to_text
+from ldncare.core.dosing.export import DailyReminder, plan_to_ical, plan_to_text, reminders_to_ical
 from ldncare.core.dosing.plan import DosingStep, Plan, PlanError, build_plan
 from ldncare.core.dosing.protocols import (
     PROTOCOL_IDS,
@@ -69,6 +69,7 @@ __all__ = [
     "CapsulePreparation",
     "CapsuleSize",
     "CompoundingError",
+    "DailyReminder",
     "DosingStep",
     "Filler",
     "Formula",
@@ -105,6 +106,7 @@ __all__ = [
     "load_timings",
     "pick_device",
     "plan_to_ical",
+    "reminders_to_ical",
     "plan_to_text",
     "replan",
 ]

@@ -179,29 +179,24 @@ def day_curve(checkins, plan) -> dict | None:
 
 
 def plan_ics(plan) -> bytes:
-    """The stored plan as an iCalendar file: one daily reminder per step (from start to end date)."""
-    from icalendar import Calendar, Event
+    """The stored plan as an iCalendar file: one daily reminder per step (from start to end date;
+    90 days for an open-ended step), written by ``ldncare.core.dosing.reminders_to_ical``."""
+    from ldncare.core.dosing import DailyReminder, reminders_to_ical
 
-    cal = Calendar()
-    cal.add("prodid", "-//ldncare//patient plan//EN")
-    cal.add("version", "2.0")
+    reminders = []
     for i, step in enumerate(plan.steps):
         start = dt.date.fromisoformat(step["start_date"])
         hour, minute = (int(x) for x in (step.get("time") or "22:00").split(":"))
-        event = Event()
-        event.add("uid", f"{plan.uuid}-{i}@ldncare")
-        event.add("summary", f"LDN {step['dose_mg']:g} mg" + (f" ({step['volume_ml']} mL)" if step.get("volume_ml") else ""))
-        event.add("dtstart", dt.datetime.combine(start, dt.time(hour, minute)))
-        event.add("duration", dt.timedelta(minutes=5))
-        rule = {"freq": "daily"}
-        if step.get("end_date"):
-            rule["until"] = dt.datetime.combine(dt.date.fromisoformat(step["end_date"]), dt.time(23, 59))
-        else:
-            rule["count"] = 90
-        event.add("rrule", rule)
-        event.add("description", "Your LDN dose as entered in ldncare. ldncare does not prescribe.")
-        cal.add_component(event)
-    return cal.to_ical()
+        end = dt.date.fromisoformat(step["end_date"]) if step.get("end_date") else None
+        reminders.append(DailyReminder(
+            uid=f"{plan.uuid}-{i}@ldncare",
+            start=dt.datetime.combine(start, dt.time(hour, minute)),
+            days=None if end else 90,
+            until=end,
+            summary=f"LDN {step['dose_mg']:g} mg" + (f" ({step['volume_ml']} mL)" if step.get("volume_ml") else ""),
+            description="Your LDN dose as entered in ldncare. ldncare does not prescribe.",
+        ))
+    return reminders_to_ical(reminders, product_id="-//ldncare//patient plan//EN")
 
 
 HAS_ICS = True
