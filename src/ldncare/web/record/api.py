@@ -251,8 +251,8 @@ def plan_read(request, patient_id: uuid_module.UUID):
 def analysis_read(request, patient_id: uuid_module.UUID,
                   outcome: Literal["pain", "fatigue", "sleep_quality", "mood"] = "pain"):
     patient = policy.get_patient_or_404(request, patient_id, part="analysis", channel=CHANNEL)
-    checkins = list(policy.checkins_visible_to(request.user).filter(patient=patient))
-    result = core_bridge.analyze(checkins, outcome=outcome)
+    diary = core_bridge.load_diary(policy.checkins_visible_to(request.user).filter(patient=patient))
+    result = core_bridge.analyze_diary(diary, outcome=outcome)
     if result is None:
         return Status(422, {"detail": "The diary cannot be analysed", "errors": []})
     return result

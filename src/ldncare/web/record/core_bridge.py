@@ -16,8 +16,8 @@ from ldncare.core import evidence as evidence_core
 from ldncare.core import pharmacology, response, safety
 
 __all__ = [
-    "DIARY_COLUMNS", "analyze", "day_curve", "diary_csv", "evidence", "plan_ics", "planned_dose",
-    "screen_profile", "to_diary", "triage_checkin",
+    "DIARY_COLUMNS", "analyze", "analyze_diary", "day_curve", "diary_csv", "evidence", "load_diary", "plan_ics",
+    "planned_dose", "screen_profile", "to_diary", "triage_checkin",
 ]
 
 log = logging.getLogger(__name__)
@@ -56,21 +56,52 @@ def _formula_safe(text: str) -> str:
     return "'" + text if text and text[0] in "=+-@\t" else text
 
 
+CHECKIN_VALUE_FIELDS = ("date", "ldn_dose_mg", "dose_time", *SCORE_FIELDS.values(), "pgic_score", "notes")
+
+
+def _diary_day(values, side_effects, *, safe_text: bool) -> response.DiaryDay:
+    """One check-in's values (model field names → values) as the core's day."""
+    notes = " ".join(values["notes"].split())
+    dose = values["ldn_dose_mg"]
+    return response.DiaryDay(
+        date=values["date"],
+        ldn_dose_mg=float(dose) if dose is not None else None,
+        dose_time=values["dose_time"],
+        scores={k: float(values[f]) for k, f in SCORE_FIELDS.items() if values[f] is not None},
+        pgic=values["pgic_score"],
+        side_effects=tuple(side_effects),
+        notes=_formula_safe(notes) if safe_text else notes,
+    )
+
+
 def to_diary(checkins, *, safe_text: bool = False) -> response.Diary:
     """Check-ins (any order) → the core's :class:`~ldncare.core.response.Diary`, oldest first."""
-    days = []
-    for c in sorted(checkins, key=lambda c: c.date):
-        notes = " ".join(c.notes.split())
-        days.append(response.DiaryDay(
-            date=c.date,
-            ldn_dose_mg=float(c.ldn_dose_mg) if c.ldn_dose_mg is not None else None,
-            dose_time=c.dose_time,
-            scores={k: float(getattr(c, f)) for k, f in SCORE_FIELDS.items() if getattr(c, f) is not None},
-            pgic=c.pgic_score,
-            side_effects=tuple((s.side_effect_id, s.severity) for s in c.side_effects.all()),
-            notes=_formula_safe(notes) if safe_text else notes,
-        ))
-    return response.Diary(days=tuple(days))
+    return response.Diary(days=tuple(
+        _diary_day({f: getattr(c, f) for f in CHECKIN_VALUE_FIELDS},
+                   ((s.side_effect_id, s.severity) for s in c.side_effects.all()), safe_text=safe_text)
+        for c in sorted(checkins, key=lambda c: c.date)
+    ))
+
+
+def load_diary(checkins, *, safe_text: bool = False) -> response.Diary:
+    """The check-ins of a query as the core's diary, read as plain values in two queries.
+
+    The same diary as ``to_diary(list(checkins))`` without building a model instance (and a
+    prefetch cache) per day: a 3-year diary loads in a few milliseconds instead of ~70 ms.
+    """
+    from ldncare.web.record.models import SideEffectReport
+
+    checkins = checkins.prefetch_related(None)
+    effects: dict[int, list[tuple[str, str]]] = {}
+    for checkin_id, effect_id, severity in (
+        SideEffectReport.objects.filter(checkin__in=checkins.values("pk"))
+        .order_by("checkin_id", "side_effect_id").values_list("checkin_id", "side_effect_id", "severity")
+    ):
+        effects.setdefault(checkin_id, []).append((effect_id, severity))
+    return response.Diary(days=tuple(
+        _diary_day(values, effects.get(values["pk"], ()), safe_text=safe_text)
+        for values in checkins.order_by("date").values("pk", *CHECKIN_VALUE_FIELDS)
+    ))
 
 
 def diary_csv(checkins) -> str:
@@ -151,9 +182,14 @@ def triage_checkin(checkin) -> list[dict]:
 
 
 def analyze(checkins, *, outcome: str) -> dict | None:
-    """The response analysis card (``ldncare.core.response.analyze_response``)."""
+    """The response analysis card (``ldncare.core.response.analyze_response``) of check-ins."""
+    return analyze_diary(to_diary(checkins), outcome=outcome)
+
+
+def analyze_diary(diary: response.Diary, *, outcome: str) -> dict | None:
+    """The response analysis card of a diary (see :func:`load_diary`)."""
     try:
-        result = response.analyze_response(to_diary(checkins), outcome)
+        result = response.analyze_response(diary, outcome)
     except (ValueError, LookupError):
         log.warning("response analysis failed", exc_info=True)
         return None
@@ -170,7 +206,10 @@ def analyze(checkins, *, outcome: str) -> dict | None:
 
 
 def day_curve(checkins, plan) -> dict | None:
-    """The simulator's day for the latest dose and time in the diary (typical 70 kg adult)."""
+    """The simulator's day for the latest dose and time in the diary (typical 70 kg adult).
+
+    ``checkins``: check-ins or the days of a :class:`~ldncare.core.response.Diary`.
+    """
     latest = next((c for c in sorted(checkins, key=lambda c: c.date, reverse=True)
                    if c.ldn_dose_mg is not None and c.ldn_dose_mg > 0 and c.dose_time is not None), None)
     if latest is None:

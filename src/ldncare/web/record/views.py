@@ -137,13 +137,13 @@ def progress(request):
     outcome = request.GET.get("outcome", "pain")
     if outcome not in dict(OUTCOME_CHOICES):
         outcome = "pain"
-    checkins = list(CheckIn.objects.filter(patient=patient).prefetch_related("side_effects"))
+    diary = core_bridge.load_diary(CheckIn.objects.filter(patient=patient))
     plan = Plan.objects.filter(patient=patient, is_current=True).first()
     context = {
-        "patient": patient, "n_days": len(checkins),
+        "patient": patient, "n_days": len(diary.days),
         "outcome": outcome, "outcomes": OUTCOME_CHOICES,
-        "analysis": core_bridge.analyze(checkins, outcome=outcome) if checkins else None,
-        "day_curve": core_bridge.day_curve(checkins, plan),
+        "analysis": core_bridge.analyze_diary(diary, outcome=outcome) if diary.days else None,
+        "day_curve": core_bridge.day_curve(diary.days, plan),
     }
     return render(request, "record/progress.html", context)
 
