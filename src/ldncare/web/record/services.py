@@ -90,7 +90,11 @@ def checkin_save(*, request, patient, data: CheckInData, checkin: CheckIn | None
         raise DuplicateDayError(f"a check-in for {data.date.isoformat()} already exists")
     for name in CheckInData.VALUE_FIELDS:
         setattr(checkin, name, getattr(data, name))
-    checkin.full_clean(exclude=["patient", "uuid"] if action == "update" else None, validate_unique=False)
+    # The field validators hold the same ranges as the table's check constraints, and the
+    # one-per-day rule is checked above (and by the unique index, caught below): validating
+    # the constraints again here would cost a query and a savepoint each on every save.
+    checkin.full_clean(exclude=["patient", "uuid"] if action == "update" else None, validate_unique=False,
+                       validate_constraints=False)
     try:
         with transaction.atomic():
             checkin.save()
