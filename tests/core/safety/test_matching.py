@@ -60,6 +60,8 @@ def _opioids(text: str) -> set[str]:
         ("paracétamol codéine", {"codeine"}),
         ("Tylenol 3 (2 tabs)", {"codeine"}),
         ("Tylenol 2 tabs", {"codeine"}),  # ambiguous without brackets: read as Tylenol #2, the safe side
+        ("Tylenol #1", {"codeine"}),  # Canada, sold without prescription (codeine 8 mg)
+        ("tylenol no. 1 caplets", {"codeine"}),
     ],
 )
 def test_opioid_products_and_ingredients(text, expected):
@@ -136,21 +138,32 @@ def _variant(draw, names):
     words = name.split(" ")
     text = draw(_SPACE).join(words) if len(words) > 1 and draw(st.booleans()) else name
     left, right = draw(_WRAP)
-    return name, f"{left}{case(text)}{draw(_STRENGTH)}{right}"
+    strength = draw(_STRENGTH)
+    return name, f"{left}{case(text)}{strength}{right}", strength
+
+
+def _numbered_opioid_brand(name: str, strength: str) -> bool:
+    """True when the name and the strength's leading number form an opioid brand ("Tylenol" +
+    " 1 tab BID" reads as Tylenol No. 1): a real ambiguity, resolved to the opioid on purpose."""
+    words = strength.split()
+    return bool(words) and words[0].isdigit() and bool(_opioids(f"{name} {words[0]}"))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_variant(OPIOID_NAMES))
 def test_every_opioid_name_survives_case_spacing_punctuation_and_strengths(variant):
-    name, text = variant
+    name, text, _ = variant
     assert _opioids(text), f"{text!r} (from {name!r}) was not recognised as an opioid"
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_variant(NON_OPIOID_NAMES))
 def test_no_non_opioid_name_becomes_an_opioid_whatever_its_form(variant):
-    name, text = variant
-    assert not _opioids(text), f"{text!r} (from {name!r}) matched an opioid"
+    name, text, strength = variant
+    if _numbered_opioid_brand(name, strength):
+        assert _opioids(text), f"{text!r} should read as the numbered opioid brand (the safe side)"
+    else:
+        assert not _opioids(text), f"{text!r} (from {name!r}) matched an opioid"
 
 
 @pytest.mark.parametrize("name", OPIOID_NAMES)

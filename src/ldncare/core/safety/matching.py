@@ -105,8 +105,8 @@ def tokenize(text: str) -> tuple[str, ...]:
     text = _fold(text)
     text = _BRACKETED_COUNT.sub(" qty ", text)
     text = re.sub(r"\bw\s*/\s*", " with ", text)
-    text = re.sub(r"#\s*(?=\d)", " ", text)
-    text = re.sub(r"\bno\s*\.?\s*(?=\d)", " ", text)
+    text = re.sub(r"#[\s,-]*(?=\d)", " ", text)
+    text = re.sub(r"\bno\s*\.?[\s,-]*(?=\d)", " ", text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)  # keep the dot only inside numbers
     text = re.sub(r"[^a-z0-9.]+", " ", text)
     text = re.sub(r"(?<=\d)(?=[a-z])", " ", text)  # 50mg -> 50 mg
