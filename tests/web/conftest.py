@@ -6,6 +6,11 @@ grant from ``patient``; ``clinician_none`` has none; ``clinician_revoked`` had o
 ``pharmacist`` works at the pharmacy ``patient`` chose and sent a plan to;
 ``pharmacist_other`` works elsewhere; ``admin`` administers accounts.
 The patient's diary note and plan note carry markers, so a leak shows in any response body.
+
+Signing in: ``client.force_login(user)`` is a complete sign-in, for staff too (password and the
+second factor: a confirmed TOTP device and an OTP-verified session); ``force_login(user,
+verified=False)`` stops after the password. Other clients use ``login_verified(client, user)``.
+Failed sign-ins are counted by django-axes in the database, so each test starts with none.
 """
 
 from __future__ import annotations
@@ -14,18 +19,84 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 NOTE_MARKER = "MARKER-NOTE-7f3a"
 PLAN_MARKER = "MARKER-PLAN-7f3a"
 
 
-@pytest.fixture(autouse=True)
-def _clear_sign_in_throttle():
-    """Failed sign-ins are counted in the cache; every test starts with a clean count."""
-    from django.core.cache import cache
+def _totp_code(device, *, at: float | None = None) -> str:
+    """The code the user's authenticator app shows now (or at Unix time ``at``) for this TOTP device."""
+    from django_otp.oath import TOTP
 
-    cache.clear()
+    generator = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if at is not None:
+        generator.time = at
+    return f"{generator.token():0{device.digits}d}"
+
+
+def _confirmed_device(user):
+    """The user's confirmed TOTP device (created when missing), as after enrolment."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test phone", confirmed=True)
+
+
+def _login_verified(client, user) -> None:
+    """Sign ``user`` in on ``client`` as after the full sign-in: password and, for staff, the code step.
+
+    Staff (clinicians, pharmacists, admins) get a confirmed TOTP device and an OTP-verified session;
+    others are signed in as ``force_login`` does.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from ldncare.web.accounts.otp import must_use_second_factor
+
+    Client.force_login(client, user)
+    if must_use_second_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = _confirmed_device(user).persistent_id
+        session.save()
+
+
+class VerifiedClient(Client):
+    """The test client whose ``force_login`` is a complete sign-in (see :func:`_login_verified`).
+
+    ``force_login(user, verified=False)`` stops after the password, as a staff member who has not
+    given their code yet.
+    """
+
+    def force_login(self, user, backend=None, *, verified: bool = True):
+        if verified:
+            _login_verified(self, user)
+        else:
+            super().force_login(user, backend)
+
+
+@pytest.fixture
+def login_verified():
+    """``login_verified(client, user)``: a complete sign-in on any test client (see ``_login_verified``)."""
+    return _login_verified
+
+
+@pytest.fixture
+def totp_code():
+    """``totp_code(device, at=None)``: the 6-digit code an authenticator app shows for the device."""
+    return _totp_code
+
+
+@pytest.fixture
+def otp_device():
+    """``otp_device(user)``: the user's confirmed TOTP device, created when missing."""
+    return _confirmed_device
+
+
+@pytest.fixture
+def client():
+    """pytest-django's ``client``, signing staff in with their second factor (``VerifiedClient``)."""
+    return VerifiedClient()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ what is allowed.
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -168,6 +169,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ldncare.web.accounts",
     "ldncare.web.access",
     "ldncare.web.record",
@@ -185,11 +189,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ldncare.web.security.AbsoluteSessionLifetimeMiddleware",
+    "ldncare.web.accounts.otp.SecondFactorMiddleware",
     "ldncare.web.security.ContentSecurityPolicyMiddleware",
     "ldncare.web.security.RejectNulInJsonMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires: turns a lockout into its answer
 ]
 
 ROOT_URLCONF = "ldncare.web.urls"
@@ -212,6 +219,11 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes checks every sign-in first (refusing locked accounts and addresses), then Django's own.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -281,9 +293,36 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 
+# Sign-in lockout (django-axes, counts in the database: shared by every process; see
+# ldncare.web.accounts.lockout). Failures within AXES_COOLOFF_MINUTES lock an account after
+# AXES_FAILURE_LIMIT and an address after LDNCARE_ADDRESS_FAILURE_LIMIT, for AXES_COOLOFF_MINUTES
+# after the last failure. A successful sign-in does not wipe the counts (no reset by an attacker's
+# own account). Administrators lift lockouts in the admin (Axes: access attempts).
+AXES_HANDLER = "ldncare.web.accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+LDNCARE_ADDRESS_FAILURE_LIMIT = env_int("LDNCARE_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+if LDNCARE_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        f"LDNCARE_ADDRESS_FAILURE_LIMIT={LDNCARE_ADDRESS_FAILURE_LIMIT} must be at least "
+        f"AXES_FAILURE_LIMIT={AXES_FAILURE_LIMIT} (an address may hold several accounts)"
+    )
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "ldncare.web.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "ldncare.web.accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken", "code", "otp"]
+AXES_VERBOSE = False
+# Second factor (django-otp TOTP; ldncare.web.accounts.otp): required for clinicians,
+# pharmacists and administrators. The issuer is the name shown in the authenticator app.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "ldncare")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; failures and lockouts (WARNING) are what matter.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -7,12 +7,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ldncare.web import views
-from ldncare.web.accounts.forms import ThrottledAuthenticationForm
+from ldncare.web.accounts import views as account_views
 from ldncare.web.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"),
+    # Django's sign-in (django-axes counts failures; staff then give their code: accounts.otp).
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/password_change/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("ldncare.web.accounts.urls")),
     path("", include("ldncare.web.access.urls")),

@@ -12,7 +12,6 @@ from django.test import Client
 from django.utils import timezone
 
 from ldncare.web.access.models import AuditEvent, Grant
-from ldncare.web.accounts import throttle
 from ldncare.web.accounts.models import ApiToken
 from ldncare.web.record.models import CheckIn
 
@@ -75,29 +74,39 @@ def test_revoked_consent_takes_effect_on_the_very_next_request(client, world):
 
 # 11. Brute force and enumeration ------------------------------------------------------------
 
-def test_guessing_one_password_from_rotating_addresses_is_stopped_per_account(world, password):
+def test_guessing_one_password_from_rotating_addresses_is_stopped_per_account(world, password, settings):
     patient = world["owner"]
     patient.set_password(password)
     patient.save()
-    for i in range(throttle.MAX_FAILURES):
+    for i in range(settings.AXES_FAILURE_LIMIT - 1):
         Client(REMOTE_ADDR=f"198.51.100.{i}").post("/accounts/login/", {"username": patient.username, "password": f"guess-{i}"})
+    # one failure short of the limit the owner still signs in (and that does not wipe the count)
+    assert Client(REMOTE_ADDR="198.51.100.100").post(
+        "/accounts/login/", {"username": patient.username, "password": password}).status_code == 302
+    Client(REMOTE_ADDR="198.51.100.99").post("/accounts/login/", {"username": patient.username, "password": "guess-last"})
     # the next try, even with the right password and from a fresh address, is refused
     response = Client(REMOTE_ADDR="198.51.100.200").post("/accounts/login/", {"username": patient.username, "password": password})
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "Too many failed sign-ins" in response.content.decode()
     api = _api(Client(REMOTE_ADDR="198.51.100.201"), "post", "/api/v1/auth/token",
                {"username": patient.username, "password": password})
     assert api.status_code == 429
 
 
-def test_password_spraying_from_one_address_is_stopped_per_address(world, django_user_model):
-    names = [f"sprayed{i}" for i in range(throttle.MAX_FAILURES * 4 + 1)]
+def test_password_spraying_from_one_address_is_stopped_per_address(world, django_user_model, settings):
+    names = [f"sprayed{i}" for i in range(settings.LDNCARE_ADDRESS_FAILURE_LIMIT + 1)]
     for name in names:
         django_user_model.objects.create_user(username=name, password="a long passphrase 42")
     attacker = Client(REMOTE_ADDR="203.0.113.9")
-    for name in names[:-1]:
+    limit = settings.LDNCARE_ADDRESS_FAILURE_LIMIT
+    for name in names[:limit - 1]:
         attacker.post("/accounts/login/", {"username": name, "password": "Password123!"})
+    # one failure short of the address limit (and one per account): not locked yet
+    assert Client(REMOTE_ADDR="203.0.113.9").post(
+        "/accounts/login/", {"username": names[-1], "password": "a long passphrase 42"}).status_code == 302
+    attacker.post("/accounts/login/", {"username": names[limit - 1], "password": "Password123!"})
     response = attacker.post("/accounts/login/", {"username": names[-1], "password": "a long passphrase 42"})
+    assert response.status_code == 429
     assert "Too many failed sign-ins" in response.content.decode()
     # a user elsewhere is not locked out by the attacker's address (no malicious lockout of others)
     other = Client(REMOTE_ADDR="203.0.113.10")

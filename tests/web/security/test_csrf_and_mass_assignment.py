@@ -104,10 +104,11 @@ def _evil_traces() -> list[str]:
 
 
 @pytest.mark.parametrize(("method", "path_of", "data", "actor", "api_call"), WRITES)
-def test_session_writes_without_csrf_token_or_from_a_foreign_origin_are_refused(world, method, path_of, data, actor, api_call):
+def test_session_writes_without_csrf_token_or_from_a_foreign_origin_are_refused(world, method, path_of, data, actor, api_call,
+                                                                                login_verified):
     client = Client(enforce_csrf_checks=True)
     if world[actor] is not None:
-        client.force_login(world[actor])
+        login_verified(client, world[actor])
     path = path_of(world)
     data = data(world) if callable(data) else data
     before = _snapshot(world)

@@ -26,10 +26,15 @@ SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
 EVENT_ATTR = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 
 
+# Pages that the matrix's actors only see as a redirect (they need a session still owing its code,
+# or a second factor to reset): their headers are checked in tests/web/accounts/test_second_factor.py.
+SHOWN_MID_SIGN_IN = {"accounts:second-factor", "accounts:second-factor-reset"}
+
+
 def _html_pages():
     for name, requests in sorted(WEB.items()):
         for method, path_of, _data, table, *_ in requests:
-            if method == "get":
+            if method == "get" and name not in SHOWN_MID_SIGN_IN:
                 actor = next(a for a in PREFERRED_ACTORS if table[a] == "ok")
                 yield pytest.param(path_of, actor, id=name)
 

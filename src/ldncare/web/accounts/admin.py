@@ -1,8 +1,27 @@
 from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+from django_otp.admin import OTPAdminSite
 
 from ldncare.web.accounts.models import Pharmacy, Practice, User
+
+
+class SecondFactorAdminSite(OTPAdminSite):
+    """The admin site, open only to staff whose session passed the second factor (django-otp).
+
+    It has no sign-in form of its own: ``/admin/login/`` sends to the site's sign-in (password,
+    then the code step), so there is one way in.
+    """
+
+    def login(self, request, extra_context=None):
+        target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+        return redirect_to_login(target, login_url=reverse("login"))
+
+
+admin.site.__class__ = SecondFactorAdminSite
 
 
 @admin.register(User)

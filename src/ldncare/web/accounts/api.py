@@ -10,7 +10,8 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict
 
-from ldncare.web.accounts import throttle
+from ldncare.web.accounts import otp
+from ldncare.web.accounts.lockout import LOCKED_MESSAGE
 from ldncare.web.accounts.models import ApiToken
 
 router = Router(tags=["accounts"])
@@ -27,6 +28,9 @@ class TokenIn(Schema):
     username: str = Field(..., max_length=150)
     password: str = Field(..., max_length=1000)
     name: str = Field("api client", max_length=100)
+    otp: str | None = Field(None, max_length=12, description=(
+        "The current 6-digit code from the authenticator app: required for clinicians, pharmacists "
+        "and administrators (and for anyone who turned two-step sign-in on)"))
 
 
 class TokenOut(Schema):
@@ -44,16 +48,30 @@ def me(request):
     return {"id": request.user.public_id, "username": request.user.username, "role": request.user.role}
 
 
-@router.post("/auth/token", response={201: TokenOut, 401: ErrorOut, 429: ErrorOut}, auth=None,
-             summary="Exchange username and password for a bearer token (shown once)")
+def _otp_error(msg: str) -> Status:
+    return Status(422, {"detail": "Invalid input", "errors": [{"loc": ["body", "payload", "otp"], "msg": msg,
+                                                               "type": "value_error"}]})
+
+
+@router.post("/auth/token", response={201: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}, auth=None,
+             summary="Exchange username, password (and the 6-digit code for staff) for a bearer token (shown once)")
 def token_create(request, payload: TokenIn):
-    if throttle.is_locked(request, payload.username):
-        return Status(429, {"detail": "Too many failed sign-ins. Wait 15 minutes."})
+    # authenticate() with the request: django-axes counts the failure and refuses locked accounts/addresses.
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        throttle.record_failure(request, payload.username)
+        if getattr(request, "axes_locked_out", False):
+            return Status(429, {"detail": LOCKED_MESSAGE})
         return Status(401, {"detail": "Wrong username or password."})
-    throttle.reset(request, payload.username)
+    device = otp.confirmed_device(user)
+    if otp.must_use_second_factor(user) or device is not None:
+        if device is None:
+            return _otp_error("Set up two-step sign-in on the website first, then send its 6-digit code.")
+        if not payload.otp:
+            return _otp_error("This account needs the 6-digit code from its authenticator app.")
+        if not otp.second_factor_check(user, device, payload.otp):
+            wait = otp.throttle_wait_s(device)
+            return _otp_error(f"Too many wrong codes. Wait {wait} seconds." if wait
+                              else "The code is not right, or it was already used.")
     _, raw = ApiToken.issue(user=user, name=payload.name)
     return Status(201, {"token": raw, "name": payload.name})
 

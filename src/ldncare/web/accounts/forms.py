@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import UserCreationForm
 
-from ldncare.web.accounts import throttle
 from ldncare.web.accounts.models import Role, User
 
 
@@ -29,23 +29,52 @@ class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, label="Name of the device or app", initial="my phone")
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, refusing further attempts after repeated failures (see ``throttle``)."""
+def _code_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=12, strip=True, help_text="From your authenticator app; a new one every 30 seconds.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": "Too many failed sign-ins. Wait 15 minutes, or reset your password.",
-    }
 
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        if username and throttle.is_locked(self.request, username):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if username:
-                throttle.record_failure(self.request, username)
-            raise
-        throttle.reset(self.request, username)
-        return cleaned
+class CodeForm(forms.Form):
+    """The 6-digit code from the authenticator app."""
+
+    code = _code_field("6-digit code")
+
+
+class ReauthenticationForm(forms.Form):
+    """Asks for the signed-in user's password again before a change to how they sign in (ASVS 7.5.1).
+
+    The check goes through ``authenticate`` so that wrong passwords count towards the sign-in
+    lockout (django-axes) like any other failed sign-in.
+    """
+
+    password = forms.CharField(label="Your current password", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        if authenticate(self.request, username=user.get_username(), password=password) != user:
+            raise forms.ValidationError("That is not your current password.", code="wrong_password")
+        return password
+
+
+class EmailChangeForm(ReauthenticationForm):
+    email = forms.EmailField(label="New e-mail address", max_length=254)
+
+    field_order = ["email", "password"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email.lower() == (self.request.user.email or "").lower():
+            raise forms.ValidationError("That is already your e-mail address.", code="unchanged")
+        return email
+
+
+class SecondFactorResetForm(ReauthenticationForm):
+    code = _code_field("Current 6-digit code")

@@ -8,6 +8,11 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("security/", views.security, name="security"),
+    path("email/", views.email_change, name="email-change"),
+    path("2fa/", views.second_factor, name="second-factor"),
+    path("2fa/setup/", views.second_factor_setup, name="second-factor-setup"),
+    path("2fa/reset/", views.second_factor_reset, name="second-factor-reset"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]

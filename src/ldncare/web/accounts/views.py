@@ -1,15 +1,32 @@
-"""Sign-up and API tokens. Login, logout, password change and reset are Django's own views."""
+"""Sign-up, the second factor, re-authenticated changes and API tokens.
+
+Login, logout, password change and reset are Django's own views (the password change is
+audited here). The second-factor gate itself lives in ``ldncare.web.accounts.otp``.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from ldncare.web.accounts.forms import SignUpForm, TokenForm
+from ldncare.web.access.audit import audit
+from ldncare.web.accounts import otp
+from ldncare.web.accounts.forms import (
+    CodeForm,
+    EmailChangeForm,
+    SecondFactorResetForm,
+    SignUpForm,
+    TokenForm,
+)
 from ldncare.web.accounts.models import ApiToken
 
 
@@ -24,6 +41,106 @@ def signup(request):
         messages.success(request, "Welcome. A few questions first, so that ldncare can check what matters for you.")
         return redirect("record:onboarding")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse_lazy(settings.LOGIN_REDIRECT_URL)
+
+
+def _code_error(form, device) -> None:
+    wait = otp.throttle_wait_s(device) if device is not None else 0
+    if wait:
+        form.add_error("code", f"Too many wrong codes. Wait {wait} seconds, then enter the newest code.")
+    else:
+        form.add_error("code", "That code is not right, or it was already used. Enter the newest code.")
+
+
+@login_required
+def second_factor(request):
+    """The step after the password: the 6-digit code from the authenticator app."""
+    if otp.is_verified(request) or not otp.needs_second_factor(request):
+        return redirect(_next_url(request))
+    device = otp.confirmed_device(request.user)
+    if device is None:
+        return redirect("accounts:second-factor-setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.second_factor_verify(request, code=form.cleaned_data["code"]):
+            return redirect(_next_url(request))
+        _code_error(form, device)
+    return render(request, "accounts/second_factor.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def second_factor_setup(request):
+    """Enrolment: scan the QR code (or type the secret), then confirm with a first code."""
+    if otp.confirmed_device(request.user) is not None:
+        if otp.is_verified(request):
+            messages.info(request, "Two-step sign-in is already on. To move it to a new phone, reset it first.")
+            return redirect("accounts:security")
+        return redirect("accounts:second-factor")
+    device = otp.device_for_enrolment(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.second_factor_confirm(request, code=form.cleaned_data["code"]):
+            messages.success(request, "Two-step sign-in is on. You will enter a code from the app at each sign-in.")
+            return redirect(_next_url(request))
+        _code_error(form, device)
+    context = {"form": form, "next": _next_url(request), "required": otp.must_use_second_factor(request.user),
+               **otp.provisioning(device)}
+    return render(request, "accounts/second_factor_setup.html", context)
+
+
+@login_required
+def second_factor_reset(request):
+    """Turn the second factor off (password and a current code); staff then enrol again."""
+    device = otp.confirmed_device(request.user)
+    if device is None:
+        return redirect("accounts:second-factor-setup")
+    form = SecondFactorResetForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        if otp.second_factor_check(request.user, device, form.cleaned_data["code"]):
+            otp.second_factor_reset(request)
+            if otp.must_use_second_factor(request.user):
+                messages.success(request, "Your authenticator was removed. Set up the new one now.")
+                return redirect("accounts:second-factor-setup")
+            messages.success(request, "Two-step sign-in is off.")
+            return redirect("accounts:security")
+        _code_error(form, device)
+    return render(request, "accounts/second_factor_reset.html", {"form": form})
+
+
+@login_required
+def security(request):
+    """How I sign in: e-mail, password, second factor, API tokens."""
+    context = {"device": otp.confirmed_device(request.user), "required": otp.must_use_second_factor(request.user)}
+    return render(request, "accounts/security.html", context)
+
+
+@login_required
+def email_change(request):
+    """Change the e-mail address (used for password resets); the password is asked again."""
+    form = EmailChangeForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            request.user.email = form.cleaned_data["email"]
+            request.user.save(update_fields=["email"])
+            audit(request, subject=request.user, object_type="email", action="update", outcome="allowed")
+        messages.success(request, "Your e-mail address was changed.")
+        return redirect("accounts:security")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change (old password asked; other sessions end), audited."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit(self.request, subject=self.request.user, object_type="password", action="update", outcome="allowed")
+        return response
 
 
 @login_required
