@@ -12,6 +12,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from .conftest import pass_second_factor
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 TAKEN = "This time was just taken — please choose another."
@@ -32,6 +34,7 @@ def _sign_in(page, base: str, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, username)
     page.wait_for_url(base + "/")
 
 

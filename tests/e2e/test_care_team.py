@@ -11,6 +11,8 @@ import datetime as dt
 
 import pytest
 
+from .conftest import pass_second_factor
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 # The accessibility checks of test_accessibility.py: every control labelled, images with text, one h1.
@@ -34,6 +36,7 @@ def sign_in(context, base: str, username: str, password: str):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, username)
     page.wait_for_url(base + "/")
     return page
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import pass_second_factor
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +37,7 @@ def sign_in(page, base: str, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, username)
     page.wait_for_url(base + "/")
 
 
