@@ -52,6 +52,7 @@ def test_the_clinic_has_its_people_records_and_marks(clinic):
     text = format_logins(clinic)
     assert DEMO_PASSWORD in text
     assert "demo-pharmacist" in text
+    assert "two-step sign-in" in text  # staff demo accounts enrol a second factor like real ones
 
 
 def _status(username, outcome="pain"):

@@ -80,6 +80,8 @@ def format_logins(clinic: DemoClinic) -> str:
     lines = [f"Demo clinic {'created' if clinic.created else 'already present'} (synthetic data). "
              f"Sign in with password '{clinic.password}' as:"]
     lines += [f"  {login.username:<18} {login.role:<13} {login.description}" for login in clinic.logins]
+    lines.append("The clinician and the pharmacist set up two-step sign-in at their first sign-in "
+                 "(scan the QR code with an authenticator app), as every staff account does.")
     return "\n".join(lines)
 
 
