@@ -4,10 +4,13 @@ Nothing here talks to anything but 127.0.0.1. The bench process configures Djang
 its scratch database (set-up and checks run in-process), while the server under test runs
 in its own process group so it can be killed with SIGKILL.
 
-``python bench/_webserver.py --port P --threads T`` is the benchmarks' server: the
-product's WSGI application under waitress (as ``ldncare run`` serves it) with the product
-URLs plus one bench-only URL, ``/__floor__/``, a bare Django JSON view (the framework floor).
-The product's URLconf is not changed.
+``python bench/_webserver.py --port P --threads T [--server gunicorn --workers W]`` is the
+benchmarks' server: the product's WSGI application with the product URLs plus two bench-only
+URLs, ``/__floor__/``, a bare Django JSON view (the framework floor), and ``/__floor_write__/``,
+a bare view that commits one row (the framework plus one durable write: the floor of any
+write). It runs under waitress (one process of T threads, as ``ldncare run`` serves it; the
+crash harness's server) or gunicorn (W forked worker processes of T threads each, ``gthread``,
+the app loaded once before the fork). The product's URLconf is not changed.
 """
 
 from __future__ import annotations
@@ -115,9 +118,11 @@ def drop_postgres_database(name: str) -> None:
 
 
 def bench_server_command(port: int, threads: int, *, migrate: bool = False, standby: bool = False,
-                         bootstrap: Path | None = None, seed_days: int = 0) -> list[str]:
+                         bootstrap: Path | None = None, seed_days: int = 0, server: str = "waitress",
+                         workers: int = 1) -> list[str]:
     """The bench server (see the module docstring) as a command line."""
     return [sys.executable, str(BENCH_DIR / "_webserver.py"), "--port", str(port), "--threads", str(threads),
+            "--server", server, "--workers", str(workers),
             *(["--migrate"] if migrate else []), *(["--standby"] if standby else []),
             *(["--bootstrap", str(bootstrap), "--seed-days", str(seed_days)] if bootstrap else [])]
 
@@ -175,7 +180,7 @@ def post_json(conn: http.client.HTTPConnection, path: str, body: dict, headers: 
     return response.status, response.read()
 
 
-# --- the bench server: the product app under waitress, plus the framework floor ------------
+# --- the bench server: the product app under waitress or gunicorn, plus the framework floor --
 
 def seed_diary(user, days: int) -> None:
     """``days`` diary days up to yesterday through the service layer (as the diary page saves them)."""
@@ -200,7 +205,7 @@ def seed_diary(user, days: int) -> None:
 
 
 def _serve(port: int, threads: int, *, migrate: bool, standby: bool, bootstrap: Path | None = None,
-           seed_days: int = 0) -> None:
+           seed_days: int = 0, server_kind: str = "waitress", workers: int = 1) -> None:
     import types
 
     from ldncare.web.bootstrap import setup_django
@@ -222,22 +227,37 @@ def _serve(port: int, threads: int, *, migrate: bool, standby: bool, bootstrap: 
             "patient_id": str(user.public_id), "token": token, "session": session,
             "session_cookie": settings.SESSION_COOKIE_NAME, "seeded_days": seed_days,
             "seed_s": round(time.perf_counter() - started, 2)}))
-        from django.db import connections
+    from django.db import connection, connections, transaction
+    from django.views.decorators.csrf import csrf_exempt
 
-        connections.close_all()
+    with connection.cursor() as cursor:  # the write floor's table, in the scratch database only
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_floor_write (n integer NOT NULL)")
+    connections.close_all()  # nothing open is inherited by gunicorn's forked workers
 
     def floor(request):
         return JsonResponse({"ok": True, "n": 1})
 
+    @csrf_exempt
+    def floor_write(request):  # the framework plus one committed (durable) insert
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("INSERT INTO bench_floor_write (n) VALUES (%s)", [len(request.body)])
+        return JsonResponse({"ok": True, "n": 1}, status=201)
+
     urlconf = types.ModuleType("bench_floor_urls")
-    urlconf.urlpatterns = [path("__floor__/", floor), path("", include(settings.ROOT_URLCONF))]
+    urlconf.urlpatterns = [path("__floor__/", floor), path("__floor_write__/", floor_write),
+                           path("", include(settings.ROOT_URLCONF))]
     sys.modules["bench_floor_urls"] = urlconf
     settings.ROOT_URLCONF = "bench_floor_urls"
-    from waitress import create_server
-
     from ldncare.web.wsgi import application
 
     get_resolver().url_patterns  # import every view now, not on the first request  # noqa: B018
+    if server_kind == "gunicorn":
+        if standby:
+            raise SystemExit("--standby works with waitress only (the crash harness's server)")
+        _serve_gunicorn(application, port, threads=threads, workers=workers)
+        return
+    from waitress import create_server
+
     if os.environ.get("LDNCARE_BENCH_READY_FILE"):  # tell the harness that loading is done
         Path(os.environ["LDNCARE_BENCH_READY_FILE"]).write_text(str(os.getpid()))
     go_file = os.environ.get("LDNCARE_BENCH_GO_FILE")
@@ -256,14 +276,38 @@ def _serve(port: int, threads: int, *, migrate: bool, standby: bool, bootstrap: 
     server.run()
 
 
+def _serve_gunicorn(application, port: int, *, threads: int, workers: int) -> None:
+    """Serve ``application`` (already loaded: the workers fork with it) with gunicorn's gthread workers."""
+    from gunicorn.app.base import BaseApplication
+
+    options = {
+        "bind": f"{HOST}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
+        "keepalive": 5, "timeout": 120, "graceful_timeout": 5, "preload_app": True,
+        "accesslog": None, "loglevel": "warning",  # stderr is a pipe nobody reads while serving
+    }
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return application
+
+    Server().run()
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=8, help="Threads (per worker process under gunicorn).")
+    parser.add_argument("--server", choices=["waitress", "gunicorn"], default="waitress")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
     parser.add_argument("--migrate", action="store_true", help="Migrate the database first.")
     parser.add_argument("--standby", action="store_true", help="Load everything, then wait for the port to be free.")
     parser.add_argument("--bootstrap", type=Path, help="Create the bench patient; write its token etc. here.")
     parser.add_argument("--seed-days", type=int, default=0, help="Diary days to seed for the bench patient.")
     options = parser.parse_args()
     _serve(options.port, options.threads, migrate=options.migrate, standby=options.standby,
-           bootstrap=options.bootstrap, seed_days=options.seed_days)
+           bootstrap=options.bootstrap, seed_days=options.seed_days, server_kind=options.server,
+           workers=options.workers)

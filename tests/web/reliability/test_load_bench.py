@@ -1,4 +1,4 @@
-"""bench/load.py runs in --quick mode (SQLite, 2 s per scenario), so the load test cannot rot."""
+"""bench/load.py runs in --quick mode (SQLite, gunicorn, 2 s per scenario), so the load test cannot rot."""
 
 from __future__ import annotations
 
@@ -36,11 +36,13 @@ def test_quick_load_run_reports_every_figure_without_errors():
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     (results,) = json.loads(done.stdout)
     assert results["engine"] == "sqlite"
-    for name in ("floor", "write", "progress", "progress_1"):
+    assert results["server"].startswith("gunicorn 2 workers")  # several processes, as in production
+    for name in ("floor", "floor_write", "write", "progress", "progress_1"):
         figures = results[name]
         assert figures["requests"] > 0
         assert figures["errors"] == 0, figures["statuses"]  # every write 201, every page 200
         assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"]
     assert results["write_to_floor"] > 0
+    assert results["write_to_floor_write"] > 0
     assert set(results["goals"]) == {"write_ratio_ge_0.5", "progress_p99_lt_300ms", "zero_errors"}
     assert results["goals"]["zero_errors"]
