@@ -92,15 +92,17 @@ def checkin_save(*, request, patient, data: CheckInData, checkin: CheckIn | None
         setattr(checkin, name, getattr(data, name))
     # The field validators hold the same ranges as the table's check constraints, and the
     # one-per-day rule is checked above (and by the unique index, caught below): validating
-    # the constraints again here would cost a query and a savepoint each on every save.
-    checkin.full_clean(exclude=["patient", "uuid"] if action == "update" else None, validate_unique=False,
+    # the constraints again here would cost a query and a savepoint each on every save. The
+    # patient was loaded (and authorised) by the caller, so its foreign key is not looked up again.
+    checkin.full_clean(exclude=["patient", "uuid"] if action == "update" else ["patient"], validate_unique=False,
                        validate_constraints=False)
     try:
         with transaction.atomic():
             checkin.save()
     except IntegrityError:
         raise DuplicateDayError(f"a check-in for {data.date.isoformat()} already exists") from None
-    checkin.side_effects.all().delete()
+    if action == "update":  # a new day has no side effects yet
+        checkin.side_effects.all().delete()
     SideEffectReport.objects.bulk_create(
         SideEffectReport(checkin=checkin, side_effect_id=effect_id, severity=severity) for effect_id, severity in effects
     )
