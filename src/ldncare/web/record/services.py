@@ -97,9 +97,11 @@ def checkin_save(*, request, patient, data: CheckInData, checkin: CheckIn | None
     checkin.full_clean(exclude=["patient", "uuid"] if action == "update" else ["patient"], validate_unique=False,
                        validate_constraints=False)
     try:
-        with transaction.atomic():
-            checkin.save()
+        checkin.save()
     except IntegrityError:
+        # Raised out of this function's atomic block, which rolls back to its savepoint (or the
+        # whole transaction): the caller's transaction stays usable, as it must for the API to
+        # store the 409 under its Idempotency-Key, without a second savepoint around the save.
         raise DuplicateDayError(f"a check-in for {data.date.isoformat()} already exists") from None
     if action == "update":  # a new day has no side effects yet
         checkin.side_effects.all().delete()
