@@ -137,7 +137,8 @@ WEB: dict[str, list[tuple]] = {
     "clinic:visit-report": [("get", lambda w: f"/patients/{_pid(w)}/report/", None, expect(clin_ok="ok"), {"clin_ok"})],
     "clinic:visit-report-pdf": [("get", lambda w: f"/patients/{_pid(w)}/report.pdf", None, expect(clin_ok="ok"))],
     "clinic:my-trial": [("get", lambda w: "/me/trial/", None, PATIENTS)],
-    "pharmacy:queue": [("get", lambda w: "/pharmacy/queue/", None, PHARMACISTS)],
+    "pharmacy:index": [("get", lambda w: "/pharmacy/", None, PHARMACISTS)],
+    "pharmacy:queue": [("get", lambda w: "/pharmacy/queue/", None, PHARMACISTS, {"pharm_ok"})],
     "pharmacy:worksheet": [
         ("get", lambda w: f"/pharmacy/queue/{_prescription(w).uuid}/", None, expect(pharm_ok="ok")),
         ("post", lambda w: f"/pharmacy/queue/{_prescription(w).uuid}/", {"lot_number": "L1", "beyond_use_date": "2099-01-01"}, expect(pharm_ok="ok")),
@@ -192,8 +193,6 @@ WEB: dict[str, list[tuple]] = {
     "access:access-log": [("get", lambda w: "/me/access-log/", None, PATIENTS)],
     "access:clinic": [("get", lambda w: "/clinic/", None, CLINICIANS)],
     "access:redeem": [("post", lambda w: "/clinic/redeem/", {"code": "AAAA-BBBB"}, CLINICIANS)],
-    "access:pharmacy": [("get", lambda w: "/pharmacy/", None, PHARMACISTS, {"pharm_ok"})],
-    "access:prescription": [("get", lambda w: f"/pharmacy/prescriptions/{w['plan'].uuid}/", None, expect(pharm_ok="ok"), {"pharm_ok"})],
     "record:onboarding": [
         ("get", lambda w: "/me/onboarding/", None, PATIENTS),
         ("post", lambda w: "/me/onboarding/", {"hepatic": "none", "medicines": "paracetamol"}, PATIENTS),

@@ -62,7 +62,7 @@ def test_postgres_refuses_deleting_audit_rows(world, client):
 
 def test_pharmacist_listing_prescriptions_is_audited(client, world):
     client.force_login(world["pharm_ok"])
-    client.get("/pharmacy/")
+    client.get("/pharmacy/queue/")
     event = AuditEvent.objects.get(actor_username=world["pharm_ok"].username, object_type="plan")
     assert event.subject_id == world["owner"].pk
     assert event.object_id == str(world["plan"].uuid)

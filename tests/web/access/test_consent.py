@@ -49,12 +49,14 @@ def test_a_patient_cannot_revoke_someone_elses_grant(client, world):
     assert world["grant_pharmacy"].revoked_at is None
 
 
-def test_pharmacist_sees_the_prescription_with_a_worksheet_but_never_the_diary(client, world):
+def test_pharmacist_sees_the_shared_plan_but_nothing_to_compound_and_never_the_diary(client, world):
     from ..conftest import NOTE_MARKER, PLAN_MARKER
 
     client.force_login(world["pharm_ok"])
-    page = client.get(f"/pharmacy/prescriptions/{world['plan'].uuid}/").content.decode()
+    assert client.get("/pharmacy/").url == "/pharmacy/queue/"
+    page = client.get("/pharmacy/queue/").content.decode()
     assert PLAN_MARKER in page
-    assert "COMPOUNDING WORKSHEET" in page
+    assert "Plans shared without a prescription" in page
+    assert "COMPOUNDING WORKSHEET" not in page
     assert NOTE_MARKER not in page
     assert client.get(f"/patients/{world['owner'].public_id}/").status_code == 404

@@ -14,6 +14,4 @@ urlpatterns = [
     path("me/access-log/", views.access_log, name="access-log"),
     path("clinic/", views.clinic, name="clinic"),
     path("clinic/redeem/", views.redeem, name="redeem"),
-    path("pharmacy/", views.pharmacy, name="pharmacy"),
-    path("pharmacy/prescriptions/<uuid:plan_uuid>/", views.prescription, name="prescription"),
 ]

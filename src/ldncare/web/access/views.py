@@ -1,4 +1,4 @@
-"""Sharing (consent), the patient's access log, and the clinician's and pharmacist's lists."""
+"""Sharing (consent), the patient's access log, and the clinician's list (the pharmacist's pages are in ``pharmacy``)."""
 
 from __future__ import annotations
 
@@ -108,20 +108,3 @@ def redeem(request):
         else:
             messages.success(request, f"You can now see the record of {grant.patient.get_username()}.")
     return redirect("access:clinic")
-
-
-@role_required(Role.PHARMACIST)
-def pharmacy(request):
-    plans = policy.audit_listed_plans(request, policy.plans_visible_to(request.user).filter(is_current=True))
-    return render(request, "access/pharmacy.html", {"plans": plans})
-
-
-@role_required(Role.PHARMACIST)
-def prescription(request, plan_uuid):
-    plan = policy.plans_visible_to(request.user).filter(uuid=plan_uuid).first()
-    policy.require(request, allowed=plan is not None, patient=plan.patient if plan else None,
-                   object_type="plan", object_id=str(plan_uuid))
-    from ldncare.web.record.core_bridge import compounding_for
-
-    return render(request, "access/prescription.html",
-                  {"plan": plan, "sheets": compounding_for(plan, today=timezone.localdate())})

@@ -7,6 +7,7 @@ from ldncare.web.pharmacy import views
 app_name = "pharmacy"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("queue/", views.queue, name="queue"),
     path("queue/<uuid:uuid>/", views.worksheet, name="worksheet"),
     path("trials/", views.trials, name="trials"),

@@ -33,15 +33,25 @@ class DispensingForm(forms.Form):
 
 
 @pharmacist_only
+def index(request):
+    """``/pharmacy/``: the pharmacist's start page is the queue."""
+    return redirect("pharmacy:queue")
+
+
+@pharmacist_only
 def queue(request):
-    """The pharmacy's prescriptions: waiting first, then dispensed."""
+    """The pharmacy's prescriptions (waiting first, then dispensed), and the current plans that
+    patients shared with the pharmacy without a prescription (nothing to compound from yet)."""
     prescriptions = list(policy.prescriptions_visible_to(request.user).prefetch_related("dispensings"))
     for p in prescriptions:
         audit(request, subject=p.patient, object_type="prescription", object_id=p.uuid, action="read",
               outcome=AuditEvent.Outcome.ALLOWED)
     waiting = [p for p in prescriptions if not p.dispensings.all()]
     done = [p for p in prescriptions if p.dispensings.all()]
-    return render(request, "pharmacy/queue.html", {"waiting": waiting, "done": done})
+    prescribed = {p.plan_id for p in prescriptions}
+    shared = policy.plans_visible_to(request.user).filter(is_current=True).exclude(pk__in=prescribed)
+    plans = policy.audit_listed_plans(request, shared)
+    return render(request, "pharmacy/queue.html", {"waiting": waiting, "done": done, "plans": plans})
 
 
 def _prescription_or_404(request, uuid, action="read"):

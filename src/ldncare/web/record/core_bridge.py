@@ -264,31 +264,6 @@ def build_protocol_plan(*, protocol: str, start_date, target_mg=None, weight_kg=
                 s.url or s.doi or s.pmid or "" for s in plan.sources)}
 
 
-def compounding_for(plan, *, today: dt.date) -> list[dict]:
-    """Pharmacist view: the compounding worksheet (``ldncare.core.dosing.compound_liquid``) per plan step.
-
-    Each step is made as a liquid at the plan's concentration (dose / volume, 1 mg/mL if the
-    plan gives no volume) for the step's days (30 for an open-ended step).
-    """
-    from ldncare.core import dosing
-
-    sheets = []
-    for step in plan.steps:
-        dose = float(step["dose_mg"])
-        volume = step.get("volume_ml")
-        concentration = round(dose / float(volume), 2) if volume else 1.0
-        start = dt.date.fromisoformat(step["start_date"])
-        days = (dt.date.fromisoformat(step["end_date"]) - start).days + 1 if step.get("end_date") else 30
-        try:
-            prep = dosing.compound_liquid(dose, max(1, days), concentration_mg_per_ml=concentration, prepared_on=today)
-        except (ValueError, LookupError, ArithmeticError, dosing.CompoundingError) as exc:
-            sheets.append({"step": step, "error": str(exc)})
-            continue
-        sheets.append({"step": step, "worksheet": prep.worksheet, "label": prep.label,
-                       "sources": [_source_link(s) for s in prep.sources]})
-    return sheets
-
-
 def _study_link(study) -> dict:
     c = study.citation
     url = (f"https://pubmed.ncbi.nlm.nih.gov/{study.pmid}/" if study.pmid else
