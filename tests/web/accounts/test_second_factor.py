@@ -279,6 +279,16 @@ def test_changing_the_email_needs_the_password(client, patient, password):
     assert AuditEvent.objects.filter(subject_id=patient.pk, object_type="email", action="update").count() == 1
 
 
+def test_the_old_address_is_told_of_an_email_change(client, patient, password, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    client.force_login(patient)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/email/", {"email": "new@example.org", "password": password})
+    assert [m.to for m in mail.outbox] == [["patty@example.org"]]
+    assert "new@example.org" in mail.outbox[0].body
+
+
 def test_wrong_passwords_on_the_reauthentication_pages_count_towards_the_lockout(client, patient, settings):
     client.force_login(patient)
     for _ in range(settings.AXES_FAILURE_LIMIT):

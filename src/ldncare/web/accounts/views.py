@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -19,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ldncare.web.access.audit import audit
-from ldncare.web.accounts import otp
+from ldncare.web.accounts import otp, services
 from ldncare.web.accounts.forms import (
     CodeForm,
     EmailChangeForm,
@@ -125,10 +124,7 @@ def email_change(request):
     """Change the e-mail address (used for password resets); the password is asked again."""
     form = EmailChangeForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            request.user.email = form.cleaned_data["email"]
-            request.user.save(update_fields=["email"])
-            audit(request, subject=request.user, object_type="email", action="update", outcome="allowed")
+        services.user_email_change(request=request, user=request.user, email=form.cleaned_data["email"])
         messages.success(request, "Your e-mail address was changed.")
         return redirect("accounts:security")
     return render(request, "accounts/email_change.html", {"form": form})
