@@ -4,13 +4,14 @@ Nothing here talks to anything but 127.0.0.1. The bench process configures Djang
 its scratch database (set-up and checks run in-process), while the server under test runs
 in its own process group so it can be killed with SIGKILL.
 
-``python bench/_webserver.py --port P --threads T [--server gunicorn --workers W]`` is the
+``python bench/_webserver.py --port P --threads T [--server gunicorn --workers W --worker-class C]`` is the
 benchmarks' server: the product's WSGI application with the product URLs plus two bench-only
 URLs, ``/__floor__/``, a bare Django JSON view (the framework floor), and ``/__floor_write__/``,
 a bare view that commits one row (the framework plus one durable write: the floor of any
 write). It runs under waitress (one process of T threads, as ``ldncare run`` serves it; the
-crash harness's server) or gunicorn (W forked worker processes of T threads each, ``gthread``,
-the app loaded once before the fork). The product's URLconf is not changed.
+crash harness's server) or gunicorn (W forked worker processes, ``sync`` — one request at a
+time each — or ``gthread`` with T threads each; the app loaded once before the fork). The
+product's URLconf is not changed.
 """
 
 from __future__ import annotations
@@ -119,10 +120,10 @@ def drop_postgres_database(name: str) -> None:
 
 def bench_server_command(port: int, threads: int, *, migrate: bool = False, standby: bool = False,
                          bootstrap: Path | None = None, seed_days: int = 0, server: str = "waitress",
-                         workers: int = 1) -> list[str]:
+                         workers: int = 1, worker_class: str = "sync") -> list[str]:
     """The bench server (see the module docstring) as a command line."""
     return [sys.executable, str(BENCH_DIR / "_webserver.py"), "--port", str(port), "--threads", str(threads),
-            "--server", server, "--workers", str(workers),
+            "--server", server, "--workers", str(workers), "--worker-class", worker_class,
             *(["--migrate"] if migrate else []), *(["--standby"] if standby else []),
             *(["--bootstrap", str(bootstrap), "--seed-days", str(seed_days)] if bootstrap else [])]
 
@@ -205,7 +206,7 @@ def seed_diary(user, days: int) -> None:
 
 
 def _serve(port: int, threads: int, *, migrate: bool, standby: bool, bootstrap: Path | None = None,
-           seed_days: int = 0, server_kind: str = "waitress", workers: int = 1) -> None:
+           seed_days: int = 0, server_kind: str = "waitress", workers: int = 1, worker_class: str = "sync") -> None:
     import types
 
     from ldncare.web.bootstrap import setup_django
@@ -254,7 +255,7 @@ def _serve(port: int, threads: int, *, migrate: bool, standby: bool, bootstrap: 
     if server_kind == "gunicorn":
         if standby:
             raise SystemExit("--standby works with waitress only (the crash harness's server)")
-        _serve_gunicorn(application, port, threads=threads, workers=workers)
+        _serve_gunicorn(application, port, threads=threads, workers=workers, worker_class=worker_class)
         return
     from waitress import create_server
 
@@ -276,12 +277,13 @@ def _serve(port: int, threads: int, *, migrate: bool, standby: bool, bootstrap: 
     server.run()
 
 
-def _serve_gunicorn(application, port: int, *, threads: int, workers: int) -> None:
-    """Serve ``application`` (already loaded: the workers fork with it) with gunicorn's gthread workers."""
+def _serve_gunicorn(application, port: int, *, threads: int, workers: int, worker_class: str) -> None:
+    """Serve ``application`` (already loaded and frozen: the workers fork with it) with gunicorn."""
     from gunicorn.app.base import BaseApplication
 
     options = {
-        "bind": f"{HOST}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
+        "bind": f"{HOST}:{port}", "workers": workers, "worker_class": worker_class,
+        "threads": threads if worker_class == "gthread" else 1,
         "keepalive": 5, "timeout": 120, "graceful_timeout": 5, "preload_app": True,
         "accesslog": None, "loglevel": "warning",  # stderr is a pipe nobody reads while serving
     }
@@ -302,7 +304,8 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=8, help="Threads (per worker process under gunicorn).")
     parser.add_argument("--server", choices=["waitress", "gunicorn"], default="waitress")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync", help="gunicorn worker type.")
     parser.add_argument("--migrate", action="store_true", help="Migrate the database first.")
     parser.add_argument("--standby", action="store_true", help="Load everything, then wait for the port to be free.")
     parser.add_argument("--bootstrap", type=Path, help="Create the bench patient; write its token etc. here.")
@@ -310,4 +313,4 @@ if __name__ == "__main__":
     options = parser.parse_args()
     _serve(options.port, options.threads, migrate=options.migrate, standby=options.standby,
            bootstrap=options.bootstrap, seed_days=options.seed_days, server_kind=options.server,
-           workers=options.workers)
+           workers=options.workers, worker_class=options.worker_class)

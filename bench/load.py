@@ -1,7 +1,7 @@
 """Load on loopback: the diary write (API) and the progress page, against the framework floor.
 
-A real server (the product's WSGI app under gunicorn: 2 worker processes of 4 threads
-each, ``gthread``, DEBUG off; or ``--server waitress``, one process of N threads as
+A real server (the product's WSGI app under gunicorn, 4 ``sync`` worker processes, DEBUG
+off; or ``--worker-class gthread``; or ``--server waitress``, one process of N threads as
 ``ldncare run`` serves it) on 127.0.0.1 with a scratch database — SQLite (WAL, ``BEGIN
 IMMEDIATE``) and/or PostgreSQL (a scratch database, dropped afterwards). The bench patient
 has a 3-year diary seeded through the service layer. Client threads with keep-alive
@@ -21,11 +21,16 @@ ratios of writes/s and pages/s to the floor's requests/s (the floor and the scen
 the same server in the same run). Goals (issue 10): writes >= 50 % of the floor, progress
 p99 < 300 ms, 0 errors. Usage:
 ``.venv/bin/python bench/load.py [--quick] [--engine sqlite|postgres|both] [--seconds 20]
-[--clients 4] [--server gunicorn|waitress] [--workers 2] [--server-threads 4] [--json]``.
+[--clients 4] [--server gunicorn|waitress] [--workers 4] [--worker-class sync|gthread]
+[--server-threads N] [--json]``.
 
-Why gunicorn with 2 × 4 ``gthread``: the pages are CPU-bound Python, so one process (waitress)
-uses one core of two (the GIL); two worker processes use both. Threads in each worker keep
-the clients' keep-alive connections and overlap the waits on the database (commits).
+Why gunicorn with 4 ``sync`` workers: the pages are CPU-bound Python, so one process (waitress)
+uses one core of two (the GIL); several worker processes use both. A ``sync`` worker takes a
+connection only when it is idle, so requests spread over the processes; with ``gthread`` the
+4 keep-alive connections often all land in one worker (seen in 2 of 5 tries), leaving a core
+unused. Two workers per core keep a core busy while one worker waits on a commit. The price:
+a ``sync`` worker closes the connection after each answer, so every request (the floor's
+too) opens a TCP connection on loopback.
 """
 
 from __future__ import annotations
@@ -169,7 +174,7 @@ def run_engine(engine: str, options) -> dict:
         bootstrap = tmp_path / "bootstrap.json"
         server = web.start_server(web.bench_server_command(
             port, options.server_threads, migrate=True, bootstrap=bootstrap, seed_days=options.diary_days,
-            server=options.server, workers=options.workers), env)
+            server=options.server, workers=options.workers, worker_class=options.worker_class), env)
         web.wait_ready(port, server, path="/__floor__/", timeout_s=600)
         ids = json.loads(bootstrap.read_text())
         results: dict = {"engine": engine, "server": server_label(options), "diary_days": ids["seeded_days"],
@@ -198,8 +203,10 @@ def run_engine(engine: str, options) -> dict:
 
 
 def server_label(options) -> str:
+    if options.server == "gunicorn" and options.worker_class == "gthread":
+        return f"gunicorn {options.workers} gthread workers x {options.server_threads} threads"
     if options.server == "gunicorn":
-        return f"gunicorn {options.workers} workers x {options.server_threads} threads (gthread)"
+        return f"gunicorn {options.workers} sync workers"
     return f"waitress {options.server_threads} threads"
 
 
@@ -236,14 +243,15 @@ def _main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--seconds", type=float, default=20.0, help="Measured time per scenario.")
     parser.add_argument("--clients", type=int, default=4, help="Concurrent keep-alive clients.")
     parser.add_argument("--server", choices=["gunicorn", "waitress"], default="gunicorn")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (one per core).")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (two per core).")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync", help="gunicorn worker type.")
     parser.add_argument("--server-threads", type=int, default=None,
-                        help="Threads per gunicorn worker (default 4), or waitress threads (default 8).")
+                        help="Threads per gthread worker (default 4), or waitress threads (default 8).")
     parser.add_argument("--diary-days", type=int, default=3 * 365, help="Days in the seeded diary.")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     options = parser.parse_args(argv)
     if options.server_threads is None:
-        options.server_threads = 4 if options.server == "gunicorn" else 8
+        options.server_threads = 4 if options.server == "gunicorn" else 8  # sync workers use 1
     if options.quick:
         options.seconds, options.diary_days = 2.0, 365
         options.engine = options.engine or "sqlite"

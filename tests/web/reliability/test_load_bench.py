@@ -36,7 +36,7 @@ def test_quick_load_run_reports_every_figure_without_errors():
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     (results,) = json.loads(done.stdout)
     assert results["engine"] == "sqlite"
-    assert results["server"].startswith("gunicorn 2 workers")  # several processes, as in production
+    assert results["server"] == "gunicorn 4 sync workers"  # several processes, as in production
     for name in ("floor", "floor_write", "write", "progress", "progress_1"):
         figures = results[name]
         assert figures["requests"] > 0
