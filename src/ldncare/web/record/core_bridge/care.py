@@ -1,0 +1,213 @@
+"""The care team through the core (``ldncare.web.clinic``, ``ldncare.web.pharmacy``): alerts on the
+clinician's patient list, prescriptions and their compounding, and blinded n-of-1 trials."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ldncare.core import response
+from ldncare.web.record.core_bridge.patient import (
+    _source_link,
+    build_protocol_plan,
+    screen_profile,
+    simulated_day,
+    to_diary,
+)
+
+# Alerts on the clinician's patient list, each computed by the core from the record:
+# the safety screen, side-effect courses, adherence, dose steps and the response analysis.
+
+MISSED_DOSES_ALERT = 3  # missed doses in the last MISSED_WINDOW_DAYS days
+MISSED_WINDOW_DAYS = 7
+STABLE_DAYS_FOR_TRIAL = 84  # 12 weeks on one dose
+STEP_DUE_DAYS = 3
+TRIAL_STATUSES = ("unclear", "likely_non_responder")
+
+
+def care_alerts(*, profile, checkins, plan, today: dt.date, in_trial: bool = False) -> list[dict]:
+    """The alerts that matter for one patient, most urgent first.
+
+    Each is a dict ``{code, level, title, detail}``; ``level`` is ``danger`` or ``attention``.
+    Codes: ``contraindicated``, ``side_effect_persisting``, ``missed_doses``, ``trial_suggested``,
+    ``step_due``.
+    """
+    from ldncare.core.response.views import PERSISTING_AFTER_DAYS
+
+    alerts: list[dict] = []
+    screened = screen_profile(profile) if profile is not None else None
+    for f in (screened or {}).get("findings", []):
+        if f["level"] == "contraindicated":
+            alerts.append({"code": "contraindicated", "level": "danger", "title": f"Contraindicated: {f['title']}",
+                           "detail": f"{', '.join(f['matched']) or 'profile'}: {f['action'] or f['message']}"})
+    checkins = list(checkins)
+    diary = to_diary(checkins) if checkins else None
+    recent = diary is not None and diary.last_date >= today - dt.timedelta(days=MISSED_WINDOW_DAYS)
+    if diary is not None and recent:
+        for c in response.side_effect_courses(diary):
+            if c.still_present and c.longest_episode_days > PERSISTING_AFTER_DAYS:
+                alerts.append({"code": "side_effect_persisting", "level": "attention",
+                               "title": f"{c.name.replace('_', ' ').capitalize()} for {c.longest_episode_days} days",
+                               "detail": f"Still reported on {c.last_day:%d %b}, worst {c.worst_severity}; "
+                                         f"expected side effects usually settle within {PERSISTING_AFTER_DAYS} days."})
+    if diary is not None:
+        phases = response.assign_phases(diary.days)
+        window_start = today - dt.timedelta(days=MISSED_WINDOW_DAYS - 1)
+        window = tuple(
+            response.DiaryDay(date=d.date, ldn_dose_mg=d.ldn_dose_mg, phase=p)
+            for d, p in zip(diary.days, phases, strict=True) if window_start <= d.date <= today and p
+        )
+        if window:
+            adherence = response.summarize_adherence(response.Diary(days=window))
+            if adherence.missed >= MISSED_DOSES_ALERT:
+                alerts.append({"code": "missed_doses", "level": "attention",
+                               "title": f"{adherence.missed} missed doses in the last {MISSED_WINDOW_DAYS} days",
+                               "detail": f"{adherence.days_taken} of {adherence.days_planned} recorded treatment days "
+                                         "with a dose."})
+    if diary is not None and not in_trial:
+        steps = response.summarize_dose_steps(diary)
+        last = steps[-1] if steps else None
+        if last is not None and last.dose_mg is not None and (today - last.first_day).days >= STABLE_DAYS_FOR_TRIAL:
+            statuses = {}
+            for outcome in ("pain", "fatigue", "sleep_quality", "mood"):
+                if any(outcome in d.scores for d in diary.days):
+                    try:
+                        statuses[outcome] = response.analyze_response(diary, outcome).status
+                    except (ValueError, LookupError):
+                        continue
+            unclear = sorted(o for o, s in statuses.items() if s in TRIAL_STATUSES)
+            if unclear and "likely_responder" not in statuses.values():
+                weeks = (today - last.first_day).days // 7
+                alerts.append({"code": "trial_suggested", "level": "attention",
+                               "title": f"{weeks} weeks on {last.dose_mg:g} mg, response not shown",
+                               "detail": "Status " + ", ".join(f"{o.replace('_', ' ')}: {statuses[o].replace('_', ' ')}"
+                                                                for o in unclear)
+                                         + ". A blinded n-of-1 trial can tell."})
+    due = next_step_due(plan, today=today)
+    if due is not None:
+        alerts.append({"code": "step_due", "level": "attention",
+                       "title": f"Step to {due['dose_mg']:g} mg due {due['start_date']:%a %d %b}",
+                       "detail": f"From {due['previous_mg']:g} mg, per the current plan."})
+    return alerts
+
+
+def next_step_due(plan, *, today: dt.date, within_days: int = STEP_DUE_DAYS) -> dict | None:
+    """The plan's next dose change starting within ``within_days`` days from ``today``, or ``None``."""
+    if plan is None:
+        return None
+    previous = None
+    for step in sorted(plan.steps, key=lambda s: s.get("start_date") or ""):
+        start = dt.date.fromisoformat(step["start_date"])
+        dose = float(step["dose_mg"])
+        if previous is not None and dose != previous and today <= start <= today + dt.timedelta(days=within_days):
+            return {"start_date": start, "dose_mg": dose, "previous_mg": previous}
+        previous = dose
+    return None
+
+
+def _steps_in(plan_steps, start: dt.date, days: int) -> list[tuple[dict, dt.date, dt.date]]:
+    """The plan's steps clipped to the supply window [start, start + days)."""
+    end = start + dt.timedelta(days=days - 1)
+    out = []
+    for step in sorted(plan_steps, key=lambda s: s["start_date"]):
+        s0 = dt.date.fromisoformat(step["start_date"])
+        s1 = dt.date.fromisoformat(step["end_date"]) if step.get("end_date") else end
+        lo, hi = max(s0, start), min(s1, end)
+        if lo <= hi:
+            out.append((step, lo, hi))
+    # An open-ended last step carries on to the end of the supply.
+    if out and not out[-1][0].get("end_date"):
+        out[-1] = (out[-1][0], out[-1][1], end)
+    return out
+
+
+def prescription_directions(plan_steps, *, preparation: str, start: dt.date, days: int,
+                            concentration_mg_per_ml=None) -> str:
+    """The patient's directions from the plan's steps within the supply (one line per step)."""
+    lines = []
+    for step, lo, hi in _steps_in(plan_steps, start, days):
+        dose = float(step["dose_mg"])
+        how = (f"{dose / float(concentration_mg_per_ml):g} mL ({dose:g} mg)" if preparation == "liquid"
+               else f"1 capsule ({dose:g} mg)")
+        lines.append(f"{lo:%d %b %Y} to {hi:%d %b %Y}: take {how} by mouth once daily at {step.get('time') or '22:00'}.")
+    if not lines:
+        raise ValueError("the plan has no step in the supply period; allowed: a start date within the plan")
+    return "\n".join(lines)
+
+
+def compound_prescription(prescription, *, today: dt.date) -> dict:
+    """Worksheets and labels (``compound_liquid`` / ``compound_capsules``) for a prescription.
+
+    One preparation per dose of the supply, for the days at that dose, so that every label's
+    dose line is the dose the patient takes from that bottle (a titration is several bottles;
+    the calculator's minimum batch sizes apply to each).
+    """
+    from ldncare.core import dosing
+
+    steps = _steps_in(prescription.plan.steps, prescription.supply_start, prescription.days_supply)
+    counts: dict[float, int] = {}
+    for s, lo, hi in steps:
+        counts[float(s["dose_mg"])] = counts.get(float(s["dose_mg"]), 0) + (hi - lo).days + 1
+    preparations = []
+    try:
+        for dose, days in counts.items():
+            if prescription.preparation == "liquid":
+                preparations.append(dosing.compound_liquid(
+                    dose, days, concentration_mg_per_ml=prescription.concentration_mg_per_ml, prepared_on=today))
+            else:
+                preparations.append(dosing.compound_capsules(dose, days, prepared_on=today))
+    except (ValueError, LookupError, ArithmeticError) as exc:
+        return {"error": str(exc), "preparations": []}
+    return {"error": None, "preparations": [
+        {"dose_mg": dose, "days": days, "worksheet": p.worksheet, "label": p.label, "beyond_use_date": p.beyond_use_date,
+         "warnings": list(p.warnings), "sources": [_source_link(s) for s in p.sources]}
+        for (dose, days), p in zip(counts.items(), preparations, strict=True)]}
+
+
+def prescription_quantity(plan_steps, *, preparation: str, start: dt.date, days: int,
+                          concentration_mg_per_ml=None) -> tuple[Decimal, str]:
+    """The quantity to supply: mL of liquid (sum of the daily volumes) or number of capsules."""
+    steps = _steps_in(plan_steps, start, days)
+    if not steps:
+        raise ValueError("the plan has no step in the supply period; allowed: a start date within the plan")
+    if preparation == "liquid":
+        mg = sum(Decimal(str(s["dose_mg"])) * ((hi - lo).days + 1) for s, lo, hi in steps)
+        return (mg / Decimal(str(concentration_mg_per_ml))).quantize(Decimal("0.1")), "mL"
+    return Decimal(sum((hi - lo).days + 1 for _, lo, hi in steps)), "capsules"
+
+
+def preview_plan(*, protocol: str, start_date, target_mg=None, weight_kg=None, time=None,
+                 concentration_mg_per_ml=1) -> dict:
+    """A protocol plan's steps and the simulated day at its target dose, before saving."""
+    built = build_protocol_plan(protocol=protocol, start_date=start_date, target_mg=target_mg, weight_kg=weight_kg,
+                                time=time, concentration_mg_per_ml=concentration_mg_per_ml)
+    last = built["steps"][-1]
+    return {**built, "day": simulated_day(float(last["dose_mg"]), last["time"])}
+
+
+def design_blinded_trial(*, pairs: int, period_weeks: int, start_date: dt.date, dose_mg: float) -> tuple[dict, dict]:
+    """(design, key) as JSON from ``ldncare.core.response.design_trial``, with a fresh server-side seed."""
+    import secrets
+
+    design, key = response.design_trial(pairs=pairs, period_weeks=period_weeks, start_date=start_date,
+                                        seed=secrets.randbelow(2**31), dose_mg=dose_mg)
+    return design.model_dump(mode="json"), key.model_dump(mode="json")
+
+
+def trial_design(design_json: dict):
+    """The stored design as the core's :class:`~ldncare.core.response.TrialDesign`."""
+    return response.TrialDesign.model_validate(design_json)
+
+
+def trial_dispensing(key_json: dict) -> tuple:
+    """The allocation key and the pharmacist's dispensing list (``dispensing_list``)."""
+    key = response.AllocationKey.model_validate(key_json)
+    return key, response.dispensing_list(key)
+
+
+def current_trial_period(design_json: dict, today: dt.date) -> dict | None:
+    """The patient's "period N, bottle X" for ``today`` (no allocation), or ``None`` outside the trial."""
+    for p in trial_design(design_json).periods:
+        if p.start_date <= today <= p.end_date:
+            return {"number": p.number, "bottle": p.bottle, "start_date": p.start_date, "end_date": p.end_date}
+    return None
