@@ -106,3 +106,37 @@ def test_titrating_liquid_is_one_bottle_per_dose_with_an_exact_label(world):
     # The prescription's quantity is the mL the patient takes: 14 × 1.5 + 16 × 3.
     assert core_bridge.prescription_quantity(plan.steps, preparation="liquid", start=dt.date(2026, 12, 1), days=30,
                                              concentration_mg_per_ml=1) == (Decimal("69.0"), "mL")
+
+
+def test_a_shared_plan_waits_in_its_own_section_until_it_is_prescribed(client, world):
+    from ..conftest import PLAN_MARKER
+
+    client.force_login(world["pharm_ok"])
+    assert client.get("/pharmacy/")["Location"] == "/pharmacy/queue/"
+    before = client.get("/pharmacy/queue/").content.decode()
+    shared = before.split("Plans shared without a prescription", 1)[1]
+    assert PLAN_MARKER in shared
+    assert "Nothing waiting." in before
+    client.force_login(world["clin_ok"])
+    client.post(f"/patients/{world['owner'].public_id}/prescribe/",
+                {"preparation": "liquid", "concentration_mg_per_ml": "1",
+                 "supply_start": world["checkin"].date.isoformat(), "days_supply": "30"})
+    client.force_login(world["pharm_ok"])
+    after = client.get("/pharmacy/queue/").content.decode()
+    assert PLAN_MARKER not in after.split("Plans shared without a prescription", 1)[1]
+    assert "Nothing waiting." not in after
+
+
+def test_a_shared_plan_of_a_blinded_trial_points_to_the_trial_key(client, world):
+    import datetime as dt
+
+    from ldncare.web.clinic.models import BlindedTrial
+    from ldncare.web.record import core_bridge
+
+    design, key = core_bridge.design_blinded_trial(pairs=2, period_weeks=4, start_date=dt.date(2026, 1, 5), dose_mg=4.5)
+    trial = BlindedTrial.objects.create(patient=world["owner"], trial_id=design["trial_id"],
+                                        pharmacy=world["plan"].sent_to_pharmacy, design_json=design, key_json=key)
+    client.force_login(world["pharm_ok"])
+    assert f"/pharmacy/trials/{trial.trial_id}/" in client.get("/pharmacy/queue/").content.decode()
+    client.force_login(world["pharm_other"])
+    assert trial.trial_id not in client.get("/pharmacy/queue/").content.decode()

@@ -51,6 +51,9 @@ def queue(request):
     prescribed = {p.plan_id for p in prescriptions}
     shared = policy.plans_visible_to(request.user).filter(is_current=True).exclude(pk__in=prescribed)
     plans = policy.audit_listed_plans(request, shared)
+    trials = {t.patient_id: t for t in policy.trial_keys_visible_to(request.user)}
+    for plan in plans:
+        plan.held_trial = trials.get(plan.patient_id)
     return render(request, "pharmacy/queue.html", {"waiting": waiting, "done": done, "plans": plans})
 
 

@@ -251,7 +251,8 @@ def build_protocol_plan(*, protocol: str, start_date, target_mg=None, weight_kg=
         row["volume_ml"] = float(row["volume_ml"])
         steps.append(row)
     return {"steps": steps, "target_mg": plan.target_mg, "protocol": plan.protocol,
-            "notes": f"{plan.protocol_name}. Sources: " + "; ".join(
+            "notes": f"{plan.protocol_name} (evidence level {plan.evidence_level}: A peer-reviewed, "
+                     "B professional guidance, C clinic or patient pages). Sources: " + "; ".join(
                 s.url or s.doi or s.pmid or "" for s in plan.sources)}
 
 
