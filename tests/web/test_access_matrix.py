@@ -185,6 +185,7 @@ WEB: dict[str, list[tuple]] = {
                                      ("post", lambda w: "/accounts/2fa/setup/", {"code": "000000"}, ANY_SIGNED_IN)],
     "accounts:second-factor-reset": [("get", lambda w: "/accounts/2fa/reset/", None, ANY_SIGNED_IN),
                                      ("post", lambda w: "/accounts/2fa/reset/", {"password": "wrong-password", "code": "000000"}, ANY_SIGNED_IN)],
+    "accounts:sessions-end-others": [("post", lambda w: "/accounts/sessions/end-others/", {}, ANY_SIGNED_IN)],
     "accounts:token-revoke": [("post", lambda w: f"/accounts/tokens/{w['token'].pk}/revoke/", {}, expect(owner="ok"))],
     "access:sharing": [("get", lambda w: "/me/sharing/", None, PATIENTS)],
     "access:invite": [("post", lambda w: "/me/sharing/invite/", {"email": ""}, PATIENTS)],

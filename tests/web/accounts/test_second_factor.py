@@ -260,6 +260,9 @@ def test_a_patient_may_turn_the_second_factor_on_and_then_needs_it(client, patie
     device.refresh_from_db()
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=device.last_t - 2)
     assert other.post("/accounts/2fa/reset/", {"password": password, "code": totp_code(device)})["Location"] == "/accounts/security/"
+    # a changed factor ends the other sessions (ASVS 7.4.3); the one that changed it stays
+    assert client.get("/me/diary/")["Location"].startswith("/accounts/login/")
+    assert other.get("/me/diary/").status_code == 200
     third = Client()
     assert _sign_in(third, patient, password)["Location"] == "/"
     assert third.get("/me/diary/").status_code == 200

@@ -121,6 +121,21 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(client, pa
     assert not _signed_in(other)
 
 
+def test_sign_out_my_other_sessions_ends_them_and_keeps_this_one(client, patient):
+    from ldncare.web.access.models import AuditEvent
+
+    other = Client()
+    other.force_login(patient)
+    client.force_login(patient)
+    before = client.session.session_key
+    assert client.post("/accounts/sessions/end-others/")["Location"] == "/accounts/security/"
+    assert _signed_in(client)
+    assert client.session.session_key != before
+    assert not _signed_in(other)
+    assert AuditEvent.objects.filter(subject_id=patient.pk, object_type="session", action="delete").count() == 1
+    assert client.get("/accounts/sessions/end-others/").status_code == 405  # a change: POST only
+
+
 def test_a_password_change_needs_the_current_password(client, patient):
     client.force_login(patient)
     response = client.post("/accounts/password_change/", {

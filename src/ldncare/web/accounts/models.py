@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 
 class Role(models.TextChoices):
@@ -69,6 +70,19 @@ class User(AbstractUser):
         default=Role.PATIENT,
         help_text="Patients sign up themselves; clinicians and pharmacists are created by an admin.",
     )
+    session_epoch = models.PositiveIntegerField(
+        default=0, editable=False,
+        help_text="Raised to end every other session (second factor reset, 'sign out my other sessions').",
+    )
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's session hash (from the password), mixed with :attr:`session_epoch` once raised:
+        a session signed in before the raise no longer matches and is ended at its next request.
+        Epoch 0 keeps Django's own hash, so existing sessions survive this field's arrival."""
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac("ldncare.accounts.User.session_auth_hash", f"{self.password}|{self.session_epoch}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
     class Meta:
         constraints = [

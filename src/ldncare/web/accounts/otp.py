@@ -193,7 +193,9 @@ def second_factor_reset(request) -> None:
         audit(request, subject=user, object_type="second_factor", action="delete", outcome="allowed")
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
     request.session.pop(SECOND_FACTOR_SESSION_KEY, None)
-    request.session.cycle_key()
+    from ldncare.web.accounts.services import user_sessions_end_others
+
+    user_sessions_end_others(request=request, user=user)  # a changed factor ends the other sessions
 
 
 def _mark_verified(request, device: TOTPDevice) -> None:

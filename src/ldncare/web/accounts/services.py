@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 
 from ldncare.web.access.audit import audit
 
-__all__ = ["user_email_change"]
+__all__ = ["user_email_change", "user_sessions_end_others"]
 
 
 @transaction.atomic
@@ -30,3 +31,13 @@ def user_email_change(*, request, user, email: str) -> None:
             recipient_list=[old],
             fail_silently=True,
         ))
+
+
+@transaction.atomic
+def user_sessions_end_others(*, request, user) -> None:
+    """End every session of ``user`` but this request's (ASVS 7.4.3): the session hash changes
+    (``User.session_epoch``), so other sessions fail Django's check at their next request."""
+    get_user_model().objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    update_session_auth_hash(request, user)  # this session carries the new hash (and a new id)
+    audit(request, subject=user, object_type="session", action="delete", outcome="allowed")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("security/", views.security, name="security"),
     path("email/", views.email_change, name="email-change"),
+    path("sessions/end-others/", views.sessions_end_others, name="sessions-end-others"),
     path("2fa/", views.second_factor, name="second-factor"),
     path("2fa/setup/", views.second_factor_setup, name="second-factor-setup"),
     path("2fa/reset/", views.second_factor_reset, name="second-factor-reset"),

@@ -113,6 +113,15 @@ def second_factor_reset(request):
 
 
 @login_required
+@require_POST
+def sessions_end_others(request):
+    """"Sign out my other sessions": every other browser is signed out at its next request."""
+    services.user_sessions_end_others(request=request, user=request.user)
+    messages.success(request, "Your other sessions are signed out.")
+    return redirect("accounts:security")
+
+
+@login_required
 def security(request):
     """How I sign in: e-mail, password, second factor, API tokens."""
     context = {"device": otp.confirmed_device(request.user), "required": otp.must_use_second_factor(request.user)}
