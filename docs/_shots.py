@@ -66,37 +66,8 @@ def sign_in(browser, base: str, username: str, password: str):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    _second_factor(page, username)
+    from ldncare.web.accounts.totp_client import pass_second_factor
+
+    pass_second_factor(page, username)  # staff: enrol at the first sign-in, then a code
     page.wait_for_url(base + "/")
     return page
-
-
-def _second_factor(page, username: str) -> None:
-    """Staff give a code after the password: the demo clinician and pharmacist enrol at their
-    first sign-in (from the page's secret, as a real colleague would scan it), then use it."""
-    import base64
-    import time
-    from urllib.parse import urlsplit
-
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    def code(key: bytes, after_step: int = -1) -> str:
-        generator = TOTP(key)
-        while True:
-            for ahead in (0, 1):  # one step ahead is accepted; a spent step is not
-                generator.time = time.time() + ahead * 30
-                if generator.t() > after_step:
-                    return f"{generator.token():06d}"
-            time.sleep(1)
-
-    page.wait_for_load_state()
-    path = urlsplit(page.url).path
-    if path == "/accounts/2fa/setup/":
-        key = base64.b32decode(page.locator("#otp-secret").inner_text().replace(" ", ""))
-        page.get_by_label("6-digit code").fill(code(key))
-        page.get_by_role("button", name="Turn on").click()
-    elif path == "/accounts/2fa/":
-        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-        page.get_by_label("6-digit code").fill(code(device.bin_key, device.last_t))
-        page.get_by_role("button", name="Continue").click()

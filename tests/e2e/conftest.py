@@ -11,6 +11,10 @@ import shutil
 
 import pytest
 
+from ldncare.web.accounts.totp_client import pass_second_factor
+
+__all__ = ["pass_second_factor"]  # the staff code step, shared with docs/_shots.py
+
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = os.environ.get("LDNCARE_CHROMIUM", "/usr/bin/chromium")
@@ -30,43 +34,6 @@ CHROMIUM_ARGS = [
 # still synchronous, so Django's async-safety guard is lifted for the test process. A test
 # that starts a deploy-like subprocess must drop the variable (see test_headers.py).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def _authenticator_code(key: bytes, *, after_step: int = -1, step: int = 30) -> str:
-    """What an authenticator app shows for ``key``: the current code, or the next one when the
-    current time step was already spent (``after_step``, the device's ``last_t``; codes are single-use)."""
-    import time
-
-    from django_otp.oath import TOTP
-
-    generator = TOTP(key, step=step)
-    while True:
-        now = time.time()
-        for ahead in (0, 1):  # the server accepts one step ahead (tolerance 1)
-            generator.time = now + ahead * step
-            if generator.t() > after_step:
-                return f"{generator.token():06d}"
-        time.sleep(1)
-
-
-def pass_second_factor(page, username: str) -> None:
-    """After the password, a staff member gives the code: enrolling first (scanning the secret,
-    as a new colleague does at the first sign-in) or from the device already enrolled."""
-    import base64
-    from urllib.parse import urlsplit
-
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    page.wait_for_load_state()
-    path = urlsplit(page.url).path
-    if path == "/accounts/2fa/setup/":
-        key = base64.b32decode(page.locator("#otp-secret").inner_text().replace(" ", ""))
-        page.get_by_label("6-digit code").fill(_authenticator_code(key))
-        page.get_by_role("button", name="Turn on").click()
-    elif path == "/accounts/2fa/":
-        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-        page.get_by_label("6-digit code").fill(_authenticator_code(device.bin_key, after_step=device.last_t))
-        page.get_by_role("button", name="Continue").click()
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ldncare.web.access.models import AuditEvent
+from ldncare.web.accounts.totp_client import authenticator_code
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
@@ -34,12 +35,7 @@ def _setup_secret(response) -> bytes:
 
 
 def _code_for_key(key: bytes, at: float | None = None) -> str:
-    from django_otp.oath import TOTP
-
-    generator = TOTP(key)
-    if at is not None:
-        generator.time = at
-    return f"{generator.token():06d}"
+    return authenticator_code(key, at=time.time() if at is None else at)
 
 
 # Staff without a device: confined to enrolment ---------------------------------------------
