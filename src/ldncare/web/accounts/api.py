@@ -11,7 +11,7 @@ from ninja.responses import Status
 from pydantic import ConfigDict
 
 from ldncare.web.accounts import otp
-from ldncare.web.accounts.lockout import LOCKED_MESSAGE
+from ldncare.web.accounts.lockout import locked_message
 from ldncare.web.accounts.models import ApiToken
 
 router = Router(tags=["accounts"])
@@ -60,7 +60,7 @@ def token_create(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
-            return Status(429, {"detail": LOCKED_MESSAGE})
+            return Status(429, {"detail": locked_message()})
         return Status(401, {"detail": "Wrong username or password."})
     device = otp.confirmed_device(user)
     if otp.must_use_second_factor(user) or device is not None:

@@ -31,9 +31,13 @@ from django.shortcuts import render
 
 from ldncare.web.access.audit import audit, client_ip
 
-__all__ = ["LOCKED_MESSAGE", "LockoutHandler", "client_address", "is_api_request", "lockout_response"]
+__all__ = ["LockoutHandler", "client_address", "is_api_request", "locked_message", "lockout_response"]
 
-LOCKED_MESSAGE = "Too many failed sign-ins. Wait 15 minutes, or reset your password."
+
+def locked_message() -> str:
+    """What a locked-out person reads, with the configured wait (``AXES_COOLOFF_MINUTES``)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return f"Too many failed sign-ins. Wait {minutes} minutes, or reset your password."
 
 
 def client_address(request) -> str | None:
@@ -64,8 +68,8 @@ class LockoutHandler(AxesDatabaseHandler):
 def lockout_response(request, original_response=None, credentials=None):
     """What a locked-out request gets (``AXES_LOCKOUT_CALLABLE``): the same for every username."""
     if is_api_request(request):
-        return JsonResponse({"detail": LOCKED_MESSAGE, "errors": []}, status=429)
-    return render(request, "accounts/locked.html", {"message": LOCKED_MESSAGE}, status=429)
+        return JsonResponse({"detail": locked_message(), "errors": []}, status=429)
+    return render(request, "accounts/locked.html", {"message": locked_message()}, status=429)
 
 
 @receiver(user_locked_out)
