@@ -13,9 +13,43 @@ import pytest
 
 from ldncare.web.accounts.totp_client import pass_second_factor
 
-__all__ = ["pass_second_factor"]  # the staff code step, shared with docs/_shots.py
+__all__ = ["assert_accessible", "pass_second_factor", "sign_in"]  # the staff code step is shared with docs/_shots.py
 
 pytestmark = pytest.mark.e2e
+
+# The page checks every e2e test makes: every control labelled, images with text, one h1.
+UNLABELLED = """
+() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+  .map(el => el.outerHTML.slice(0, 120))
+"""
+NO_ALT = "() => [...document.querySelectorAll('img')].filter(i => !i.getAttribute('alt')).map(i => i.src)"
+
+
+def assert_accessible(page, where: str | None = None, *, images: bool = True) -> None:
+    """Assert the page's controls are labelled, its images have text and it has exactly one h1.
+
+    Waits for the document to finish loading first: a click that navigates returns once the
+    new page has *started* loading, and checking a half-parsed document fails at random.
+    """
+    where = where or page.url
+    page.wait_for_load_state("load")
+    assert page.evaluate(UNLABELLED) == [], where
+    if images:
+        assert page.evaluate(NO_ALT) == [], where
+    assert page.locator("h1").count() == 1, where
+
+
+def sign_in(page, base: str, username: str, password: str):
+    """Sign ``username`` in on ``page`` (with the code step for staff) and wait for the home page."""
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, username)
+    page.wait_for_url(base + "/")
+    return page
+
 
 CHROMIUM = os.environ.get("LDNCARE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

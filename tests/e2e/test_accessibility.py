@@ -8,14 +8,10 @@ import pytest
 
 from ldncare.web.record.models import CheckIn
 
+from .conftest import assert_accessible
+
 pytestmark = pytest.mark.e2e
 
-UNLABELLED = """
-() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
-  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
-  .map(el => el.outerHTML.slice(0, 120))
-"""
-NO_ALT = "() => [...document.querySelectorAll('img')].filter(i => !i.getAttribute('alt')).map(i => i.src)"
 
 
 def test_patient_pages_label_every_control(live_server, page, patient, password):
@@ -29,9 +25,7 @@ def test_patient_pages_label_every_control(live_server, page, patient, password)
     for path in ("/me/onboarding/", "/me/checkin/", "/me/progress/", "/me/plan/", "/me/sharing/", "/me/data/",
                  "/accounts/signup/", "/accounts/tokens/"):
         page.goto(live_server.url + path)
-        assert page.evaluate(UNLABELLED) == [], path
-        assert page.evaluate(NO_ALT) == [], path
-        assert page.locator("h1").count() == 1, path
+        assert_accessible(page, path)
 
 
 def test_check_in_works_with_the_keyboard_alone(live_server, page, patient, password):

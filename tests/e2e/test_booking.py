@@ -12,30 +12,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from .conftest import pass_second_factor
+from .conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 TAKEN = "This time was just taken — please choose another."
-UNLABELLED = """
-() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
-  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
-  .map(el => el.outerHTML.slice(0, 120))
-"""
-
-
-def _accessible(page, where: str) -> None:
-    assert page.evaluate(UNLABELLED) == [], where
-    assert page.locator("h1").count() == 1, where
-
-
-def _sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    pass_second_factor(page, username)
-    page.wait_for_url(base + "/")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,7 +33,7 @@ def test_two_patients_book_the_same_slot_at_once(live_server, browser, patient, 
     try:
         pages = [c.new_page() for c in contexts]
         for page, user in zip(pages, (patient, stranger), strict=True):
-            _sign_in(page, base, user.username, password)
+            sign_in(page, base, user.username, password)
             page.goto(base + "/calls/")
         buttons = [p.locator(f"form[action='/calls/slots/{slot.uuid}/book/'] button") for p in pages]
         for button in buttons:
@@ -68,10 +49,10 @@ def test_two_patients_book_the_same_slot_at_once(live_server, browser, patient, 
         assert sum(TAKEN in t for t in texts) == 1, texts
         assert Booking.objects.filter(slot=slot, status="booked").count() == 1
         winner = pages[[("Booked:" in t) for t in texts].index(True)]
-        _accessible(winner, "/calls/")
+        assert_accessible(winner, "/calls/")
         winner.get_by_role("link", name="Move").click()
         winner.get_by_role("heading", name="Move your call").wait_for()
-        _accessible(winner, "move")
+        assert_accessible(winner, "move")
     finally:
         for c in contexts:
             c.close()
@@ -84,7 +65,7 @@ def test_visitor_asks_for_a_call_and_sees_the_confirmation(live_server, page):
     base = live_server.url
     page.goto(base + "/")
     page.get_by_role("link", name="Schedule a call").click()
-    _accessible(page, "/schedule-a-call/")
+    assert_accessible(page, "/schedule-a-call/")
     assert page.locator("#id_website").bounding_box()["x"] < 0  # the honeypot is off-screen
     page.get_by_role("button", name="Send my request").click()  # empty: clear errors, nothing stored
     page.get_by_text("This field is required.").first.wait_for()
@@ -106,9 +87,9 @@ def test_clinician_publishes_times_in_the_browser(live_server, page, clinician, 
     from ldncare.web.booking.models import Slot
 
     base = live_server.url
-    _sign_in(page, base, clinician.username, password)
+    sign_in(page, base, clinician.username, password)
     page.get_by_role("link", name="Calls").click()
-    _accessible(page, "/calls/ (clinician)")
+    assert_accessible(page, "/calls/ (clinician)")
     day = timezone.localdate() + dt.timedelta(days=3)
     page.get_by_label("From").fill(day.isoformat())
     page.get_by_label("Until (inclusive)").fill(day.isoformat())

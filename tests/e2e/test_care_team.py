@@ -10,36 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
-from .conftest import pass_second_factor
+from .conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-# The accessibility checks of test_accessibility.py: every control labelled, images with text, one h1.
-UNLABELLED = """
-() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
-  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
-  .map(el => el.outerHTML.slice(0, 120))
-"""
-NO_ALT = "() => [...document.querySelectorAll('img')].filter(i => !i.getAttribute('alt')).map(i => i.src)"
-
-
-def check_accessible(page) -> None:
-    assert page.evaluate(UNLABELLED) == [], page.url
-    assert page.evaluate(NO_ALT) == [], page.url
-    assert page.locator("h1").count() == 1, page.url
-
-
-def sign_in(context, base: str, username: str, password: str):
-    page = context.new_page()
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    pass_second_factor(page, username)
-    page.wait_for_url(base + "/")
-    return page
-
 
 @pytest.fixture
 def care_world(db, patient, clinician, pharmacist):
@@ -64,7 +39,7 @@ def test_plan_prescription_queue_and_printed_worksheet(live_server, browser, car
     patient = care_world["patient"]
     start = dt.date.today() + dt.timedelta(days=1)
     doctor = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = sign_in(doctor, base, "dr_chen", password)
+    page = sign_in(doctor.new_page(), base, "dr_chen", password)
     page.goto(f"{base}/patients/{patient.public_id}/plan/")
     page.get_by_label("Protocol", exact=True).select_option("article")
     page.get_by_label("First day", exact=True).fill(start.isoformat())
@@ -74,11 +49,11 @@ def test_plan_prescription_queue_and_printed_worksheet(live_server, browser, car
     preview.wait_for()
     assert "4.5 mg" in preview.inner_text()
     assert preview.get_by_role("img").count() == 1  # the simulated day
-    check_accessible(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Build and save the plan").click()
     page.wait_for_url(f"{base}/patients/{patient.public_id}/")
     page.get_by_role("link", name="Send a prescription").click()
-    check_accessible(page)
+    assert_accessible(page)
     page.get_by_label("Preparation").select_option("liquid")
     page.get_by_label("Days' supply").fill("30")
     page.get_by_role("button", name="Send the prescription").click()
@@ -87,11 +62,11 @@ def test_plan_prescription_queue_and_printed_worksheet(live_server, browser, car
     doctor.close()
 
     pharmacy = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = sign_in(pharmacy, base, "pharm_ode", password)
+    page = sign_in(pharmacy.new_page(), base, "pharm_ode", password)
     page.get_by_role("link", name="Queue").click()
     page.get_by_role("link", name="Patty").click()
-    assert "COMPOUNDING WORKSHEET" in page.content()
-    check_accessible(page)
+    expect(page.locator("main")).to_contain_text("COMPOUNDING WORKSHEET")
+    assert_accessible(page)
     assert "beyond-use date" in page.get_by_role("heading", level=2, name="Preparation 1").inner_text()
     page.emulate_media(media="print")
     assert not page.get_by_role("navigation", name="Main").is_visible()  # print layout: the bench sheet only
@@ -113,9 +88,9 @@ def test_blinded_trial_key_only_for_the_pharmacist(live_server, browser, care_wo
     base = live_server.url
     patient = care_world["patient"]
     doctor = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = sign_in(doctor, base, "dr_chen", password)
+    page = sign_in(doctor.new_page(), base, "dr_chen", password)
     page.goto(f"{base}/clinic/")
-    check_accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Patty").click()
     page.get_by_role("link", name="Blinded n-of-1 trial").click()
     page.get_by_label("Pairs of periods").fill("3")
@@ -130,22 +105,23 @@ def test_blinded_trial_key_only_for_the_pharmacist(live_server, browser, care_wo
     assert f"Seed {trial.key_json['seed']}" not in html
     assert page.goto(key_url).status == 404
     page.goto(f"{base}/patients/{patient.public_id}/report/")
-    check_accessible(page)
+    assert_accessible(page)
     doctor.close()
 
     own = browser.new_context()
-    page = sign_in(own, base, "patty", password)
+    page = sign_in(own.new_page(), base, "patty", password)
     page.get_by_role("link", name="Trial").click()
-    assert "Today: period 1, bottle A" in page.content()
-    check_accessible(page)
+    expect(page.locator("main")).to_contain_text("Today: period 1, bottle A")
+    assert_accessible(page)
     assert page.goto(key_url).status == 404
     own.close()
 
     pharmacy = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = sign_in(pharmacy, base, "pharm_ode", password)
+    page = sign_in(pharmacy.new_page(), base, "pharm_ode", password)
     page.get_by_role("link", name="Blinded trials").click()
     page.get_by_role("link", name=trial.trial_id).click()
-    check_accessible(page)
+    page.wait_for_url(key_url)
+    assert_accessible(page)
     table = page.get_by_role("table", name="Dispensing list").inner_text()
     assert table.count("placebo") == 3
     assert table.count("naltrexone 4.5 mg") == 3

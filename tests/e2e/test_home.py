@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -38,5 +39,5 @@ def test_wrong_password_shows_a_form_error(live_server, page, patient):
     page.get_by_label("Username").fill(patient.username)
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert "correct username and password" in page.get_by_role("alert").first.inner_text()

@@ -14,8 +14,9 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from .conftest import pass_second_factor
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -30,15 +31,6 @@ def shot(page, name: str) -> None:
     if os.environ.get("LDNCARE_DOCS_SCREENSHOTS") == "1":
         DOCS_IMG.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(DOCS_IMG / f"{name}.png"), full_page=True)
-
-
-def sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    pass_second_factor(page, username)
-    page.wait_for_url(base + "/")
 
 
 def test_patient_journey_and_consent(live_server, browser, page, clinician, password):
@@ -108,7 +100,7 @@ def test_patient_journey_and_consent(live_server, browser, page, clinician, pass
     dpage.get_by_role("button", name="Open the record").click()
     dpage.get_by_role("link", name="jo").click()
     dpage.get_by_role("heading", name="Record of jo").wait_for()
-    assert dpage.get_by_role("img", name="Chart of the patient").is_visible()
+    expect(dpage.get_by_role("img", name="Chart of the patient")).to_be_visible()
 
     page.goto(base + "/me/sharing/")
     page.get_by_role("button", name="Withdraw access").first.click()
