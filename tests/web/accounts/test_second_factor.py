@@ -72,8 +72,10 @@ def test_enrolment_confirms_the_device_with_a_first_code_and_raises_the_session(
     TOTPDevice.objects.filter(user=clinician).update(throttling_failure_timestamp=None, throttling_failure_count=0)
     before = client.session.session_key
     done = client.post("/accounts/2fa/setup/", {"code": _code_for_key(key), "next": CLINIC})
-    assert done.status_code == 302
-    assert done["Location"] == CLINIC
+    assert done.status_code == 200  # the recovery codes, shown once, then on to where the user was going
+    assert done.content.decode().count('<li><code>') == 10
+    assert f'href="{CLINIC}"'.encode() in done.content
+    assert done["Cache-Control"] == "no-store"
     assert client.session.session_key != before
     assert client.get(CLINIC).status_code == 200
     assert TOTPDevice.objects.filter(user=clinician, confirmed=True).count() == 1
@@ -244,7 +246,7 @@ def test_resetting_the_second_factor_needs_the_password_and_a_current_code(clien
 def test_a_patient_may_turn_the_second_factor_on_and_then_needs_it(client, patient, password, totp_code):
     client.force_login(patient)
     key = _setup_secret(client.get("/accounts/2fa/setup/"))
-    assert client.post("/accounts/2fa/setup/", {"code": _code_for_key(key)}).status_code == 302
+    assert b"Save these codes now" in client.post("/accounts/2fa/setup/", {"code": _code_for_key(key)}).content
     device = TOTPDevice.objects.get(user=patient, confirmed=True)
     other = Client()
     _sign_in(other, patient, password)

@@ -27,8 +27,10 @@ EVENT_ATTR = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 
 
 # Pages that the matrix's actors only see as a redirect (they need a session still owing its code,
-# or a second factor to reset): their headers are checked in tests/web/accounts/test_second_factor.py.
-SHOWN_MID_SIGN_IN = {"accounts:second-factor", "accounts:second-factor-reset"}
+# or a second factor to reset): their headers are checked in tests/web/accounts/test_second_factor.py
+# and tests/web/accounts/test_recovery_codes.py.
+SHOWN_MID_SIGN_IN = {"accounts:second-factor", "accounts:second-factor-reset", "accounts:second-factor-recovery",
+                     "accounts:recovery-codes"}
 # Routes that only redirect to another page of the matrix (no page of their own).
 REDIRECT_ONLY = {"pharmacy:index"}
 

@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from django_otp.admin import OTPAdminSite
 
-from ldncare.web.accounts.models import Pharmacy, Practice, User
+from ldncare.web.accounts.models import Pharmacy, Practice, RecoveryCodeDevice, User
 
 
 class SecondFactorAdminSite(OTPAdminSite):
@@ -58,3 +58,24 @@ class PracticeAdmin(admin.ModelAdmin):
 class PharmacyAdmin(admin.ModelAdmin):
     list_display = ("name", "city")
     search_fields = ("name", "city")
+
+
+@admin.register(RecoveryCodeDevice)
+class RecoveryCodeDeviceAdmin(admin.ModelAdmin):
+    """A user's recovery codes: how many are left and when one was last used (the codes are hashed).
+
+    Deleting a set takes the codes away (for example when a user says theirs were exposed); the
+    user makes new ones under *Account*.
+    """
+
+    list_display = ("user", "codes_left", "created_at", "last_used_at")
+    search_fields = ("user__username",)
+    fields = ("user", "name", "created_at", "last_used_at", "throttling_failure_count")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # codes are made by their user, who must see them once
+
+    @admin.display(description="Codes left")
+    def codes_left(self, obj):
+        return obj.codes_left()

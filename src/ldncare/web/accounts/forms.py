@@ -76,5 +76,34 @@ class EmailChangeForm(ReauthenticationForm):
         return email
 
 
+class RecoveryCodeForm(forms.Form):
+    """One of the ten recovery codes, in place of the authenticator's code."""
+
+    code = forms.CharField(
+        label="Recovery code", max_length=40, strip=True,
+        help_text="16 letters and digits, as printed (for example abcd-efgh-2345-jkmn); each code works once.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+
+class RecoveryCodesForm(ReauthenticationForm):
+    """Make new recovery codes (the password is asked again; the old codes stop working)."""
+
+
 class SecondFactorResetForm(ReauthenticationForm):
-    code = _code_field("Current 6-digit code")
+    """Remove the authenticator: the password and a current code (or a recovery code).
+
+    A session that signed in with a recovery code has just proved the second factor (its phone
+    may be lost), so it is asked for the password only.
+    """
+
+    code = forms.CharField(
+        label="Current 6-digit code, or a recovery code", max_length=40, strip=True,
+        help_text="From your authenticator app, or one of your recovery codes if the phone is lost.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args, code_needed: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not code_needed:
+            del self.fields["code"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.crypto import salted_hmac
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 
 class Role(models.TextChoices):
@@ -165,3 +167,82 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"idempotency key {self.key} of {self.user_id}"
+
+
+RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # base32, lower case
+RECOVERY_CODE_LENGTH = 16  # 80 random bits, shown as four groups of four
+
+
+def normalise_recovery_code(text: str) -> str:
+    """A recovery code as typed (any case, with spaces or dashes) in its stored form."""
+    return "".join(ch for ch in (text or "").lower() if ch not in " -\t")
+
+
+def is_recovery_code_shaped(text: str) -> bool:
+    code = normalise_recovery_code(text)
+    return len(code) == RECOVERY_CODE_LENGTH and all(ch in RECOVERY_CODE_ALPHABET for ch in code)
+
+
+def _recovery_digest(salt: str, code: str) -> str:
+    return hashlib.sha256(bytes.fromhex(salt) + code.encode("ascii")).hexdigest()
+
+
+class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """One-time recovery codes for a lost phone: a django-otp device of the user's.
+
+    Each code works once, in place of the authenticator's code. Only a salted SHA-256 of each
+    code is stored (ASVS 2.6.2: a unique random salt per code); the codes themselves are shown
+    once, when they are made. Wrong guesses are throttled like the authenticator's.
+    """
+
+    class Meta:
+        verbose_name = "recovery code set"
+
+    def get_throttle_factor(self) -> int:
+        return getattr(settings, "OTP_RECOVERY_THROTTLE_FACTOR", 1)
+
+    def codes_left(self) -> int:
+        return self.codes.count()
+
+    def issue_codes(self) -> list[str]:
+        """Replace this device's codes with :data:`RECOVERY_CODE_COUNT` new ones; return them (shown once)."""
+        self.codes.all().delete()
+        raw = ["".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+               for _ in range(RECOVERY_CODE_COUNT)]
+        rows = []
+        for code in raw:
+            salt = secrets.token_hex(16)
+            rows.append(RecoveryCode(device=self, salt=salt, digest=_recovery_digest(salt, code)))
+        RecoveryCode.objects.bulk_create(rows)
+        return ["-".join(code[i:i + 4] for i in range(0, RECOVERY_CODE_LENGTH, 4)) for code in raw]
+
+    def verify_token(self, token) -> bool:
+        """Spend ``token`` if it is one of the unused codes (django-otp's verify contract)."""
+        if not self.verify_is_allowed()[0]:
+            return False
+        code = normalise_recovery_code(str(token))
+        match = None
+        if is_recovery_code_shaped(code):
+            for row in self.codes.all():  # compare with every code: the work does not reveal a position
+                if hmac.compare_digest(row.digest, _recovery_digest(row.salt, code)):
+                    match = row
+        if match is None:
+            self.throttle_increment(commit=True)
+            return False
+        match.delete()
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code, stored as a salted SHA-256 (deleted when used)."""
+
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    salt = models.CharField(max_length=32, help_text="16 random bytes, hex.")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of salt and code, hex.")
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.device.user_id}"

@@ -10,6 +10,10 @@ Codes are single-use (django-otp keeps the last accepted time step, ``last_t``) 
 codes slow further guesses (django-otp's throttling doubles the wait after each failure:
 1, 2, 4, 8 … seconds, until a correct code). Verification locks the device row
 (``select_for_update``) so two requests cannot both spend the same code.
+
+Recovery codes (:class:`~ldncare.web.accounts.models.RecoveryCodeDevice`) are the way back in
+after a lost phone: ten one-time codes made at enrolment (and again on request, after the
+password), each accepted once in place of the authenticator's code, stored salted-hashed.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from django.utils.http import urlencode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ldncare.web.access.audit import audit
-from ldncare.web.accounts.models import Role
+from ldncare.web.accounts.models import RecoveryCodeDevice, Role, is_recovery_code_shaped
 
 __all__ = [
     "CODE_STEP_URL_NAMES",
@@ -41,18 +45,23 @@ __all__ = [
     "must_use_second_factor",
     "needs_second_factor",
     "provisioning",
+    "recovery_codes_issue",
+    "recovery_codes_left",
+    "recovery_device",
     "second_factor_check",
     "second_factor_confirm",
+    "second_factor_recover",
     "second_factor_reset",
     "second_factor_verify",
     "throttle_wait_s",
+    "verified_with_recovery_code",
 ]
 
 STAFF_ROLES = frozenset({Role.CLINICIAN, Role.PHARMACIST, Role.ADMIN})
 
 # What an unverified session may reach (URL names), besides the API's token exchange.
 CODE_STEP_URL_NAMES = frozenset({
-    "accounts:second-factor", "accounts:second-factor-setup", "login", "logout",
+    "accounts:second-factor", "accounts:second-factor-setup", "accounts:second-factor-recovery", "login", "logout",
 })
 _OPEN_API_PATHS = ("/api/v1/auth/token",)
 _DEVICE_NAME = "authenticator app"
@@ -132,12 +141,59 @@ def second_factor_check(user, device: TOTPDevice, code: str) -> bool:
     """Verify ``code`` against ``device`` once (row locked; spends the code; throttles failures)."""
     code = (code or "").strip().replace(" ", "")
     if not (code.isdigit() and len(code) == device.digits):
-        with transaction.atomic():
-            locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-            if locked.verify_is_allowed()[0]:
-                locked.throttle_increment(commit=True)  # malformed guesses count too
+        _throttled_miss(TOTPDevice, device)
         return False
     return django_otp.verify_token(user, device.persistent_id, code) is not None
+
+
+def recovery_device(user) -> RecoveryCodeDevice | None:
+    """The user's recovery codes, which count only while an authenticator is enrolled."""
+    if confirmed_device(user) is None:
+        return None
+    return RecoveryCodeDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def recovery_codes_left(user) -> int:
+    device = recovery_device(user)
+    return device.codes_left() if device is not None else 0
+
+
+def recovery_codes_issue(request) -> list[str]:
+    """Make the user's recovery codes anew (the old ones stop working); return them, to show once."""
+    user = request.user
+    with transaction.atomic():
+        RecoveryCodeDevice.objects.filter(user=user).delete()
+        device = RecoveryCodeDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+        codes = device.issue_codes()
+        audit(request, subject=user, object_type="recovery_codes", action="create", outcome="allowed")
+    return codes
+
+
+def second_factor_recover(request, *, code: str) -> bool:
+    """The code step with a recovery code instead: spend it and mark the session verified, or refuse."""
+    device = recovery_device(request.user)
+    if device is None or not is_recovery_code_shaped(code):
+        if device is not None:
+            _throttled_miss(RecoveryCodeDevice, device)
+        return False
+    if django_otp.verify_token(request.user, device.persistent_id, code) is None:
+        return False
+    audit(request, subject=request.user, object_type="recovery_code", action="update", outcome="allowed")
+    device.refresh_from_db()
+    _mark_verified(request, device)
+    return True
+
+
+def verified_with_recovery_code(request) -> bool:
+    """Whether this session passed its second factor with a recovery code (the phone may be lost)."""
+    return isinstance(getattr(request.user, "otp_device", None), RecoveryCodeDevice)
+
+
+def _throttled_miss(model, device) -> None:
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=device.pk)
+        if locked.verify_is_allowed()[0]:
+            locked.throttle_increment(commit=True)  # malformed guesses count too
 
 
 def second_factor_verify(request, *, code: str) -> bool:
@@ -186,10 +242,11 @@ def second_factor_confirm(request, *, code: str) -> bool:
 
 
 def second_factor_reset(request) -> None:
-    """Remove the user's devices (after re-authentication); staff enrol again before anything else."""
+    """Remove the user's devices and recovery codes (after re-authentication); staff enrol again first."""
     user = request.user
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+        RecoveryCodeDevice.objects.filter(user=user).delete()
         audit(request, subject=user, object_type="second_factor", action="delete", outcome="allowed")
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
     request.session.pop(SECOND_FACTOR_SESSION_KEY, None)

@@ -1,6 +1,6 @@
 """The staff member's side of the code step, for the project's own browser tests and the docs
 screenshots (``tests/e2e``, ``docs/_shots.py``): what an authenticator app shows, and filling in
-the enrolment or code page. The server side is :mod:`ldncare.web.accounts.otp`.
+the enrolment page (then past the recovery codes it shows) or the code page. The server side is :mod:`ldncare.web.accounts.otp`.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def pass_second_factor(page, username: str) -> None:
         key = base64.b32decode(page.locator("#otp-secret").inner_text().replace(" ", ""))
         page.get_by_label("6-digit code").fill(authenticator_code(key))
         page.get_by_role("button", name="Turn on").click()
+        page.get_by_role("link", name="I have saved them — continue").click()  # the recovery codes, shown once
     elif path == "/accounts/2fa/":
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
         page.get_by_label("6-digit code").fill(authenticator_code(device.bin_key, after_step=device.last_t))

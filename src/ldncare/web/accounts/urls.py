@@ -14,6 +14,8 @@ urlpatterns = [
     path("2fa/", views.second_factor, name="second-factor"),
     path("2fa/setup/", views.second_factor_setup, name="second-factor-setup"),
     path("2fa/reset/", views.second_factor_reset, name="second-factor-reset"),
+    path("2fa/recovery/", views.second_factor_recovery, name="second-factor-recovery"),
+    path("2fa/recovery-codes/", views.recovery_codes, name="recovery-codes"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]

@@ -6,6 +6,7 @@ audited here). The second-factor gate itself lives in ``ldncare.web.accounts.otp
 
 from __future__ import annotations
 
+import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -22,11 +23,13 @@ from ldncare.web.accounts import otp, services
 from ldncare.web.accounts.forms import (
     CodeForm,
     EmailChangeForm,
+    RecoveryCodeForm,
+    RecoveryCodesForm,
     SecondFactorResetForm,
     SignUpForm,
     TokenForm,
 )
-from ldncare.web.accounts.models import ApiToken
+from ldncare.web.accounts.models import ApiToken, is_recovery_code_shaped
 
 
 def signup(request):
@@ -86,30 +89,80 @@ def second_factor_setup(request):
     if request.method == "POST" and form.is_valid():
         if otp.second_factor_confirm(request, code=form.cleaned_data["code"]):
             messages.success(request, "Two-step sign-in is on. You will enter a code from the app at each sign-in.")
-            return redirect(_next_url(request))
+            return _show_recovery_codes(request, otp.recovery_codes_issue(request))
         _code_error(form, device)
     context = {"form": form, "next": _next_url(request), "required": otp.must_use_second_factor(request.user),
                **otp.provisioning(device)}
     return render(request, "accounts/second_factor_setup.html", context)
 
 
+def _show_recovery_codes(request, codes: list[str]):
+    """The new recovery codes, shown once in the answer itself (never stored in plain, never redirected)."""
+    response = render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def second_factor_recovery(request):
+    """The code step with a recovery code, for a lost or unavailable phone."""
+    if otp.is_verified(request) or not otp.needs_second_factor(request):
+        return redirect(_next_url(request))
+    device = otp.recovery_device(request.user)
+    form = RecoveryCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.second_factor_recover(request, code=form.cleaned_data["code"]):
+            left = otp.recovery_codes_left(request.user)
+            messages.warning(request, f"Signed in with a recovery code; {left} of your codes are left. "
+                                      "If your phone is lost, reset two-step sign-in now and set up the new phone.")
+            return redirect("accounts:security")
+        wait = otp.throttle_wait_s(device) if device is not None else 0
+        form.add_error("code", f"Too many wrong codes. Wait {wait} seconds, then try again." if wait
+                       else "That is not one of your unused recovery codes.")
+    return render(request, "accounts/second_factor_recovery.html",
+                  {"form": form, "next": _next_url(request), "has_codes": device is not None})
+
+
+@login_required
+def recovery_codes(request):
+    """How many recovery codes are left; make new ones (password asked again; the old ones stop working)."""
+    if otp.confirmed_device(request.user) is None:
+        return redirect("accounts:second-factor-setup")
+    form = RecoveryCodesForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        return _show_recovery_codes(request, otp.recovery_codes_issue(request))
+    return render(request, "accounts/recovery_codes.html",
+                  {"form": form, "left": otp.recovery_codes_left(request.user)})
+
+
+def _reset_code_ok(request, device, code: str) -> tuple[bool, object]:
+    """Check the reset form's code: a recovery code against the codes, anything else against the app."""
+    recovery = otp.recovery_device(request.user)
+    if recovery is not None and is_recovery_code_shaped(code):
+        ok = django_otp.verify_token(request.user, recovery.persistent_id, code) is not None
+        return ok, recovery
+    return otp.second_factor_check(request.user, device, code), device
+
+
 @login_required
 def second_factor_reset(request):
-    """Turn the second factor off (password and a current code); staff then enrol again."""
+    """Turn the second factor off (password and a current or recovery code); staff then enrol again."""
     device = otp.confirmed_device(request.user)
     if device is None:
         return redirect("accounts:second-factor-setup")
-    form = SecondFactorResetForm(request.POST or None, request=request)
+    code_needed = not otp.verified_with_recovery_code(request)
+    form = SecondFactorResetForm(request.POST or None, request=request, code_needed=code_needed)
     if request.method == "POST" and form.is_valid():
-        if otp.second_factor_check(request.user, device, form.cleaned_data["code"]):
+        ok, checked = _reset_code_ok(request, device, form.cleaned_data["code"]) if code_needed else (True, device)
+        if ok:
             otp.second_factor_reset(request)
             if otp.must_use_second_factor(request.user):
                 messages.success(request, "Your authenticator was removed. Set up the new one now.")
                 return redirect("accounts:second-factor-setup")
             messages.success(request, "Two-step sign-in is off.")
             return redirect("accounts:security")
-        _code_error(form, device)
-    return render(request, "accounts/second_factor_reset.html", {"form": form})
+        _code_error(form, checked)
+    return render(request, "accounts/second_factor_reset.html", {"form": form, "code_needed": code_needed})
 
 
 @login_required
@@ -124,7 +177,8 @@ def sessions_end_others(request):
 @login_required
 def security(request):
     """How I sign in: e-mail, password, second factor, API tokens."""
-    context = {"device": otp.confirmed_device(request.user), "required": otp.must_use_second_factor(request.user)}
+    context = {"device": otp.confirmed_device(request.user), "required": otp.must_use_second_factor(request.user),
+               "recovery_left": otp.recovery_codes_left(request.user)}
     return render(request, "accounts/security.html", context)
 
 
