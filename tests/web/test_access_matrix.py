@@ -53,6 +53,18 @@ SEES_DIARY = {"owner", "clin_ok"}
 SEES_PLAN = {"owner", "clin_ok", "pharm_ok"}
 
 
+def _email_link(w) -> str:
+    """The token of a link confirming a new address for the record owner (only the owner may use it)."""
+    from django.core import signing
+
+    from ldncare.web.accounts.services import _EMAIL_LINK_SALT, _fingerprint
+
+    owner = w["owner"]
+    owner.refresh_from_db(fields=["email"])
+    return signing.dumps({"u": owner.pk, "old": _fingerprint(owner.email), "new": "new-owner@example.org"},
+                         salt=_EMAIL_LINK_SALT)
+
+
 def _pid(w):
     return w["owner"].public_id
 
@@ -179,6 +191,8 @@ WEB: dict[str, list[tuple]] = {
     "accounts:security": [("get", lambda w: "/accounts/security/", None, ANY_SIGNED_IN)],
     "accounts:email-change": [("get", lambda w: "/accounts/email/", None, ANY_SIGNED_IN),
                               ("post", lambda w: "/accounts/email/", {"email": "new@example.org", "password": "wrong-password"}, ANY_SIGNED_IN)],
+    "accounts:email-confirm": [("get", lambda w: f"/accounts/email/confirm/{_email_link(w)}/", None,
+                                expect("400", owner="ok"))],
     "accounts:second-factor": [("get", lambda w: "/accounts/2fa/", None, ANY_SIGNED_IN),
                                ("post", lambda w: "/accounts/2fa/", {"code": "000000"}, ANY_SIGNED_IN)],
     "accounts:second-factor-setup": [("get", lambda w: "/accounts/2fa/setup/", None, ANY_SIGNED_IN),
@@ -296,7 +310,8 @@ def test_admin_site_holds_no_health_data():
 
     registered = {m._meta.label for m in admin.site._registry}
     assert registered <= {"accounts.User", "accounts.Practice", "accounts.Pharmacy", "auth.Group",
-                          "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog", "otp_totp.TOTPDevice"}
+                          "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog", "otp_totp.TOTPDevice",
+                          "accounts.RecoveryCodeDevice"}
 
 
 def _classify(response, api_call: bool) -> str:

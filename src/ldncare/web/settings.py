@@ -262,6 +262,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ldncare <noreply@localhost>")
+# How long the link that confirms a new e-mail address works (accounts.services.user_email_change_request).
+EMAIL_CHANGE_LINK_MAX_AGE_S = env_int("EMAIL_CHANGE_LINK_MAX_AGE_S", 24 * 60 * 60, minimum=300)
 
 # Security headers that hold in every environment; HTTPS-only settings follow DEBUG.
 SECURE_CONTENT_TYPE_NOSNIFF = True

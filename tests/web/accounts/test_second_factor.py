@@ -266,30 +266,6 @@ def test_a_patient_may_turn_the_second_factor_on_and_then_needs_it(client, patie
     assert third.get("/me/diary/").status_code == 200
 
 
-def test_changing_the_email_needs_the_password(client, patient, password):
-    client.force_login(patient)
-    refused = client.post("/accounts/email/", {"email": "new@example.org", "password": "not my password"})
-    assert refused.status_code == 200
-    assert b"not your current password" in refused.content
-    patient.refresh_from_db()
-    assert patient.email == "patty@example.org"
-    done = client.post("/accounts/email/", {"email": "new@example.org", "password": password})
-    assert done["Location"] == "/accounts/security/"
-    patient.refresh_from_db()
-    assert patient.email == "new@example.org"
-    assert AuditEvent.objects.filter(subject_id=patient.pk, object_type="email", action="update").count() == 1
-
-
-def test_the_old_address_is_told_of_an_email_change(client, patient, password, django_capture_on_commit_callbacks):
-    from django.core import mail
-
-    client.force_login(patient)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/accounts/email/", {"email": "new@example.org", "password": password})
-    assert [m.to for m in mail.outbox] == [["patty@example.org"]]
-    assert "new@example.org" in mail.outbox[0].body
-
-
 def test_wrong_passwords_on_the_reauthentication_pages_count_towards_the_lockout(client, patient, settings):
     client.force_login(patient)
     for _ in range(settings.AXES_FAILURE_LIMIT):

@@ -31,8 +31,9 @@ EVENT_ATTR = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 # and tests/web/accounts/test_recovery_codes.py.
 SHOWN_MID_SIGN_IN = {"accounts:second-factor", "accounts:second-factor-reset", "accounts:second-factor-recovery",
                      "accounts:recovery-codes"}
-# Routes that only redirect to another page of the matrix (no page of their own).
-REDIRECT_ONLY = {"pharmacy:index"}
+# Routes that only redirect to another page of the matrix (no page of their own), or, for the
+# e-mail link, whose only page is its refusal (headers checked in tests/web/accounts/test_email_change.py).
+REDIRECT_ONLY = {"pharmacy:index", "accounts:email-confirm"}
 
 
 def _html_pages():

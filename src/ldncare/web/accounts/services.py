@@ -2,13 +2,71 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.urls import reverse
 
 from ldncare.web.access.audit import audit
 
-__all__ = ["user_email_change", "user_sessions_end_others"]
+__all__ = ["EmailLinkError", "user_email_change", "user_email_change_confirm", "user_email_change_request",
+           "user_sessions_end_others"]
+
+_EMAIL_LINK_SALT = "ldncare.accounts.email-change"
+
+
+class EmailLinkError(ValueError):
+    """A confirmation link that cannot be used; the message says why, for the page."""
+
+
+def _fingerprint(email: str) -> str:
+    # The link names the old address only by a hash: whoever receives it (a mistyped new
+    # address, say) learns nothing about the account's current address.
+    return hashlib.sha256((email or "").lower().encode("utf-8")).hexdigest()[:32]
+
+
+def user_email_change_request(*, request, user, email: str) -> None:
+    """Send a confirmation link to the new address (the caller has re-authenticated ``user``).
+
+    Nothing changes until the link is opened by the same user, signed in, within
+    ``EMAIL_CHANGE_LINK_MAX_AGE_S``: a mistyped address cannot take over password resets, and
+    the link stops working once the address has changed (it names the address it replaces).
+    """
+    token = signing.dumps({"u": user.pk, "old": _fingerprint(user.email), "new": email}, salt=_EMAIL_LINK_SALT)
+    link = request.build_absolute_uri(reverse("accounts:email-confirm", args=[token]))
+    hours = max(1, settings.EMAIL_CHANGE_LINK_MAX_AGE_S // 3600)
+    audit(request, subject=user, object_type="email_link", action="create", outcome="allowed")
+    transaction.on_commit(lambda: send_mail(
+        subject="Confirm your new ldncare e-mail address",
+        message=(
+            f"Someone signed in as {user.get_username()} on ldncare asked to use this address for the account.\n\n"
+            f"To confirm, open this link while signed in (it works for {hours} hours):\n{link}\n\n"
+            "If you did not ask for this, ignore this message: nothing changes."
+        ),
+        from_email=None,
+        recipient_list=[email],
+        fail_silently=True,
+    ))
+
+
+def user_email_change_confirm(*, request, user, token: str) -> str:
+    """Apply the change a confirmation link carries; return the new address or raise :class:`EmailLinkError`."""
+    try:
+        data = signing.loads(token, salt=_EMAIL_LINK_SALT, max_age=settings.EMAIL_CHANGE_LINK_MAX_AGE_S)
+    except signing.SignatureExpired:
+        raise EmailLinkError("This link has expired. Ask for a new one under Account.") from None
+    except signing.BadSignature:
+        raise EmailLinkError("This link is not valid. Copy the whole link from the e-mail, or ask for a new one.") from None
+    if data.get("u") != user.pk:
+        raise EmailLinkError("This link belongs to another account. Sign in as that account to use it.")
+    if data.get("old") != _fingerprint(user.email):
+        raise EmailLinkError("This link was already used, or the address has changed since it was sent.")
+    user_email_change(request=request, user=user, email=data["new"])
+    return data["new"]
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("security/", views.security, name="security"),
     path("email/", views.email_change, name="email-change"),
+    path("email/confirm/<str:token>/", views.email_change_confirm, name="email-confirm"),
     path("sessions/end-others/", views.sessions_end_others, name="sessions-end-others"),
     path("2fa/", views.second_factor, name="second-factor"),
     path("2fa/setup/", views.second_factor_setup, name="second-factor-setup"),

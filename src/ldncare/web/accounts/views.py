@@ -184,13 +184,30 @@ def security(request):
 
 @login_required
 def email_change(request):
-    """Change the e-mail address (used for password resets); the password is asked again."""
+    """Ask to change the e-mail address (used for password resets): the password again, then a link to the new one."""
     form = EmailChangeForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        services.user_email_change(request=request, user=request.user, email=form.cleaned_data["email"])
-        messages.success(request, "Your e-mail address was changed.")
+        email = form.cleaned_data["email"]
+        services.user_email_change_request(request=request, user=request.user, email=email)
+        messages.info(request, f"We sent a link to {email}. Your address changes when you open it, signed in.")
         return redirect("accounts:security")
     return render(request, "accounts/email_change.html", {"form": form})
+
+
+@login_required
+def email_change_confirm(request, token: str):
+    """The link from the e-mail: opened (signed in as the same user), it changes the address.
+
+    Opening it is a GET that changes data, as e-mail confirmation links do; it is single-use
+    (it names the address it replaces) and expires, so a prefetching mail client can at most
+    apply the change its owner asked for.
+    """
+    try:
+        email = services.user_email_change_confirm(request=request, user=request.user, token=token)
+    except services.EmailLinkError as error:
+        return render(request, "accounts/email_confirm_failed.html", {"reason": str(error)}, status=400)
+    messages.success(request, f"Your e-mail address is now {email}.")
+    return redirect("accounts:security")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
