@@ -97,6 +97,31 @@ def test_admin_creates_a_clinician_and_invites_them_by_email(client, admin, prac
     assert "/accounts/reset/" in mail.outbox[0].body
 
 
+def test_admin_signs_a_user_out_everywhere(client, admin, clinician, password, login_verified):
+    from django.test import Client
+
+    from ldncare.web.access.models import AuditEvent
+    from ldncare.web.accounts.models import ApiToken
+
+    theirs = Client()
+    login_verified(theirs, clinician)
+    assert theirs.get("/clinic/").status_code == 200
+    token, raw = ApiToken.issue(user=clinician, name="laptop")
+    assert Client().get("/api/v1/patients", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    client.force_login(admin)
+    done = client.post("/admin/accounts/user/", {"action": "sign_out_everywhere", "_selected_action": [clinician.pk]},
+                       follow=True)
+    assert "Signed out everywhere: 1 user(s); API tokens revoked: 1." in done.content.decode()
+    assert theirs.get("/clinic/")["Location"].startswith("/accounts/login/")
+    assert Client().get("/api/v1/patients", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    assert client.get("/admin/").status_code == 200  # the administrator's own session is untouched
+    assert AuditEvent.objects.filter(subject_id=clinician.pk, object_type="session", object_id="all").count() == 1
+    fresh = Client()
+    clinician.refresh_from_db()  # as a real sign-in loads the user anew
+    login_verified(fresh, clinician)
+    assert fresh.get("/clinic/").status_code == 200  # signing in again works
+
+
 def test_repeated_failed_sign_ins_are_throttled(client, patient, password):
     from axes.models import AccessAttempt
 

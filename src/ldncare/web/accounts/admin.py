@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from django_otp.admin import OTPAdminSite
 
+from ldncare.web.accounts import services
 from ldncare.web.accounts.models import Pharmacy, Practice, RecoveryCodeDevice, User
 
 
@@ -32,7 +33,7 @@ class LdncareUserAdmin(UserAdmin):
     list_filter = ("role", "is_active", "is_staff")
     fieldsets = (*UserAdmin.fieldsets, ("ldncare", {"fields": ("role", "practice", "pharmacy")}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ("ldncare", {"fields": ("email", "role", "practice", "pharmacy")}))
-    actions = ["send_invitation"]
+    actions = ["send_invitation", "sign_out_everywhere"]
 
     @admin.action(description="Invite: e-mail a link to choose a password")
     def send_invitation(self, request, queryset):
@@ -46,6 +47,14 @@ class LdncareUserAdmin(UserAdmin):
                           email_template_name="registration/invitation_email.txt")
                 sent += 1
         self.message_user(request, f"Invitations sent: {sent}.", messages.SUCCESS)
+
+    @admin.action(description="Sign out everywhere: end all sessions and revoke API tokens")
+    def sign_out_everywhere(self, request, queryset):
+        """For a lost device or a suspected takeover: each selected user must sign in again."""
+        users = list(queryset)
+        revoked = sum(services.user_sessions_end_all(request=request, user=user) for user in users)
+        self.message_user(request, f"Signed out everywhere: {len(users)} user(s); API tokens revoked: {revoked}.",
+                          messages.SUCCESS)
 
 
 @admin.register(Practice)

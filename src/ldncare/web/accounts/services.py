@@ -14,7 +14,7 @@ from django.urls import reverse
 from ldncare.web.access.audit import audit
 
 __all__ = ["EmailLinkError", "user_email_change", "user_email_change_confirm", "user_email_change_request",
-           "user_sessions_end_others"]
+           "user_sessions_end_all", "user_sessions_end_others"]
 
 _EMAIL_LINK_SALT = "ldncare.accounts.email-change"
 
@@ -99,3 +99,18 @@ def user_sessions_end_others(*, request, user) -> None:
     user.refresh_from_db(fields=["session_epoch"])
     update_session_auth_hash(request, user)  # this session carries the new hash (and a new id)
     audit(request, subject=user, object_type="session", action="delete", outcome="allowed")
+
+
+@transaction.atomic
+def user_sessions_end_all(*, request, user) -> int:
+    """Sign ``user`` out everywhere, for an administrator (a lost laptop, a suspected takeover):
+    every session ends at its next request and every API token is revoked. Returns the number of
+    tokens revoked. If the administrator ends their own sessions, this one ends too."""
+    from django.utils import timezone
+
+    from ldncare.web.accounts.models import ApiToken
+
+    get_user_model().objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit(request, subject=user, object_type="session", object_id="all", action="delete", outcome="allowed")
+    return revoked
