@@ -68,6 +68,122 @@ def test_opioid_products_and_ingredients(text, expected):
     assert _opioids(text) == expected
 
 
+# Brands from Australia/NZ, Canada, the UK/Ireland and France/Belgium/Switzerland/Germany, typed
+# the way people type them: lower case, with strengths and forms, accents or none, misspelt.
+@pytest.mark.parametrize(
+    ("text", "expected", "record_id"),
+    [
+        ("Endone 5mg", {"oxycodone"}, "endone"),
+        ("endone 5 mg prn", {"oxycodone"}, "endone"),
+        ("Proladone 30mg suppository", {"oxycodone"}, "proladone"),
+        ("Norspan 10 patch", {"buprenorphine"}, "norspan"),
+        ("norspan 5mcg/hr", {"buprenorphine"}, "norspan"),
+        ("Buvidal weekly 16mg", {"buprenorphine"}, "buvidal"),
+        ("Kapanol 20mg", {"morphine"}, "kapanol"),
+        ("MS Mono 60mg", {"morphine"}, "ms-mono"),
+        ("Ordine 2mg/ml", {"morphine"}, "ordine"),
+        ("jurnista 8 mg once daily", {"hydromorphone"}, "jurnista"),
+        ("Biodone Forte 5mg/ml", {"methadone"}, "biodone"),
+        ("aspalgin 2 tabs", {"codeine"}, "aspalgin"),
+        ("Mersyndol Forte", {"codeine"}, "mersyndol"),
+        ("mersyndol 2 tabs at night", {"codeine"}, "mersyndol"),
+        ("Mersyndol DayStrength", {"codeine"}, "mersyndol-daystrength"),
+        ("Codalgin Forte", {"codeine"}, "codalgin"),
+        ("codalgin 500/8", {"codeine"}, "codalgin"),
+        ("Prodeine 15", {"codeine"}, "prodeine"),
+        ("prodeinextra", {"codeine"}, "prodeine"),
+        ("Panamax Co", {"codeine"}, "panamax-co"),
+        ("panamax co 500/8", {"codeine"}, "panamax-co"),
+        ("maxydol", {"codeine"}, "maxydol"),
+        ("Dolased Forte", {"codeine"}, "dolased-forte"),
+        ("codapane forte 500/30", {"codeine"}, "codapane"),
+        ("222", {"codeine"}, "222"),
+        ("222s", {"codeine"}, "222"),
+        ("222's 2 tabs", {"codeine"}, "222"),
+        ("No. 222", {"codeine"}, "222"),
+        ("282 tablets", {"codeine"}, "282"),
+        ("292 (2 tabs)", {"codeine"}, "292"),
+        ("#292", {"codeine"}, "292"),
+        ("292 30mg", {"codeine"}, "292"),  # the codeine strength after the brand: still the brand
+        ("ibuprofen, 292", {"codeine"}, "292"),  # a bare 292 after another medicine: the safe side
+        ("Supeudol 10", {"oxycodone"}, "supeudol"),
+        ("Hydromorph Contin 3mg", {"hydromorphone"}, "hydromorph-contin"),
+        ("Statex 10mg", {"morphine"}, "statex"),
+        ("M-Eslon 30mg", {"morphine"}, "m-eslon"),
+        ("Metadol 10mg/ml", {"methadone"}, "metadol"),
+        ("Durela 100", {"tramadol"}, "durela"),
+        ("Zaldiar 37.5/325", {"tramadol"}, "zaldiar"),
+        ("Ixprim 37,5 mg/325 mg", {"tramadol"}, "ixprim"),
+        ("Dafalgan Codéine", {"codeine"}, "dafalgan-codeine"),
+        ("dafalgan codeine 500/30", {"codeine"}, "dafalgan-codeine"),
+        ("DAFALGAN CODEINE comprimé effervescent", {"codeine"}, "dafalgan-codeine"),
+        ("Co-Dafalgan", {"codeine"}, "dafalgan-codeine"),
+        ("efferalgan codéine", {"codeine"}, "efferalgan-codeine"),
+        ("Efferalgan Codeine 500mg/30mg", {"codeine"}, "efferalgan-codeine"),
+        ("Codoliprane 500/30", {"codeine"}, "codoliprane"),
+        ("Lamaline gélule", {"opium"}, "lamaline"),
+        ("Skenan LP 30 mg gélule", {"morphine"}, "skenan"),
+        ("actiskenan 10mg", {"morphine"}, "skenan"),
+        ("Topalgic LP 100", {"tramadol"}, "topalgic"),
+        ("Contramal 50", {"tramadol"}, "topalgic"),
+        ("Valoron N retard 100/8 mg", {"tilidine"}, "valoron-n"),
+        ("valoron n", {"tilidine"}, "valoron-n"),
+        ("Tilidin comp", {"tilidine"}, "valoron-n"),
+        ("Valoron 50mg", {"tilidine"}, "valoron"),
+        ("Oxygesic 10 mg", {"oxycodone"}, "oxygesic"),
+        ("Palladon retard 4mg", {"hydromorphone"}, "palladon"),
+        ("Dipidolor", {"piritramide"}, "dipidolor"),
+        ("L-Polamidon 5mg/ml", {"levomethadone"}, "l-polamidon"),
+        ("Instanyl 100 mcg nasal spray", {"fentanyl"}, "instanyl"),
+        ("PecFent 400", {"fentanyl"}, "pecfent"),
+        ("Probuphine implant", {"buprenorphine"}, "probuphine"),
+    ],
+)
+def test_international_opioid_brands_as_typed(text, expected, record_id):
+    match = match_medicine(text)
+    assert _opioids(text) == expected
+    assert record_id in {t.record_id for t in match.matched}
+    assert match.fully_recognized, match.unknown_words
+
+
+@pytest.mark.parametrize(
+    ("text", "record_id"),
+    [("endon", "endone"), ("kapinol", "kapanol"), ("mersindol forte 2 tabs", "mersyndol"), ("prodiene", "prodeine"),
+     ("zaldier", "zaldiar"), ("valoran", "valoron"), ("jurnesta", "jurnista")],
+)
+def test_misspelt_international_brands_are_caught_as_fuzzy(text, record_id):
+    match = match_medicine(text)
+    assert _opioids(text)
+    assert match.matched[0].record_id == record_id
+    assert match.matched[0].via == "fuzzy"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Panamax 500mg", "Panamax", "Dafalgan 1g", "Dafalgan forte", "Efferalgan 500 mg", "Nurofen 200mg"],
+)
+def test_plain_paracetamol_look_alikes_of_codeine_brands_are_not_opioids(text):
+    match = match_medicine(text)
+    assert match.fully_recognized
+    assert not _opioids(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["vitamin D 2000", "vitamin D 2000 IU", "vitamin d 1,222 IU", "magnesium 222 mg", "calcium 282mg", "222 mg",
+     "222mg", "omega 3 292 mg", "fish oil 1,222 mg", "B12 1222 mcg", "2 22", "2.22", "1,222", "22 2", "2922", "2222",
+     "levothyroxine 88 mcg", "Tylenol 2 2 tabs"],
+)
+def test_a_number_is_a_numeric_brand_only_as_a_whole_token_without_a_unit(text):
+    assert not ({"222", "282", "292"} & {t.record_id for t in match_medicine(text).matched})
+
+
+def test_numbers_are_never_glued_into_a_numeric_brand():
+    # "2 22" must not become "222" through the "oxy contin" -> "oxycontin" join.
+    assert match_medicine("2 22").matched == ()
+    assert match_medicine("29 2").matched == ()
+
+
 @pytest.mark.parametrize(
     ("text", "expected", "form"),
     [
@@ -100,7 +216,8 @@ def test_common_non_opioids_are_recognised_and_not_opioids(text):
     "text",
     ["atenolol", "warfarin", "lisinopril 10 mg", "amoxicillin", "lamotrigine", "zolpidem", "estradiol",
      "magnesium", "methanol", "morning", "cough syrup", "pain killer", "Tylenol 325 mg", "vitamin b12", "t3",
-     "tylenol (2 tabs)", "Tylenol [1 caplet]", "Advil (2 x tabs)"],
+     "tylenol (2 tabs)", "Tylenol [1 caplet]", "Advil (2 x tabs)",
+     "Tylenol 1,000 mg"],  # a thousands comma: 1000 mg of acetaminophen, not Tylenol No. 1
 )
 def test_no_false_opioid_from_substrings_or_near_names(text):
     assert not _opioids(text)
@@ -121,6 +238,9 @@ def test_invisible_characters_cannot_hide_an_opioid():
 
 def test_tokenize_normalises_strengths_and_numbers():
     assert tokenize("Tylenol#3") == ("tylenol", "3")
+    assert tokenize("vitamin D 1,000 IU") == ("vitamin", "d", "1000", "iu")  # a thousands comma
+    assert tokenize("Ixprim 37,5 mg") == ("ixprim", "37", "5", "mg")  # a decimal comma is not one
+    assert tokenize("Dafalgan Codéine") == tokenize("dafalgan codeine") == ("dafalgan", "codeine")
     assert tokenize("Norco 10/325MG") == ("norco", "10", "325", "mg")
     assert tokenize("LEVOTHYROXINE 88µg") == ("levothyroxine", "88", "ug")
 

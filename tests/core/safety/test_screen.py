@@ -39,6 +39,23 @@ def test_empty_profile_is_ok():
         ("methadone", "opioid-use-disorder-treatment"),
         ("kratom", "kratom"),
         ("Stadol", "opioid-agonist-antagonist"),
+        # international brands (AU/NZ, CA, UK/IE, FR/BE/CH, DE) and the discontinued US implant
+        ("Endone 5mg", "opioid-analgesic"),
+        ("Mersyndol Forte 2 tabs", "opioid-analgesic"),
+        ("Panamax Co", "opioid-analgesic"),
+        ("Norspan 10 patch", "opioid-use-disorder-treatment"),
+        ("Biodone Forte", "opioid-use-disorder-treatment"),
+        ("222", "opioid-analgesic"),
+        ("292 (2 tabs)", "opioid-analgesic"),
+        ("Zaldiar 37.5/325", "opioid-analgesic"),
+        ("Dafalgan Codéine", "opioid-analgesic"),
+        ("dafalgan codeine", "opioid-analgesic"),
+        ("Valoron N retard 100/8 mg", "opioid-analgesic"),
+        ("Lamaline gélule", "opioid-analgesic"),  # opium as a pain product, not the antidiarrhoeal rule
+        ("Dipidolor", "opioid-analgesic"),
+        ("L-Polamidon 5mg/ml", "opioid-use-disorder-treatment"),
+        ("Instanyl 100 mcg", "opioid-analgesic"),
+        ("Probuphine implant", "opioid-use-disorder-treatment"),
     ],
 )
 def test_opioids_are_contraindicated_with_a_class_specific_code(med, code):
@@ -68,6 +85,25 @@ def test_common_non_opioids_raise_no_contraindication():
     assert result.verdict == "ok"
     assert all(f.level == "info" for f in result.findings)  # dextromethorphan note only
     assert result.unrecognized == ()
+
+
+def test_non_opioid_look_alikes_and_numbers_raise_no_contraindication():
+    meds = ("Panamax 500mg", "Dafalgan 1g", "Efferalgan 500 mg", "vitamin D 2000 IU", "vitamin D 1,222 IU",
+            "Nurofen 200mg")
+    result = screen(Profile(medicines=meds), today=TODAY)
+    assert result.verdict == "ok"
+    assert result.unrecognized == ()
+
+
+def test_a_dose_of_222_mg_is_not_the_brand_222():
+    result = screen(Profile(medicines=("magnesium citrate 222 mg",)), today=TODAY)
+    assert "contraindicated" not in {f.level for f in result.findings}
+    assert result.unrecognized == ("magnesium citrate 222 mg",)  # magnesium is not in the vocabulary: ask
+
+
+def test_a_numeric_brand_finding_names_the_product():
+    finding = screen(Profile(medicines=("292",)), today=TODAY).findings[0]
+    assert [(m.product, m.ingredient) for m in finding.matched] == [("292", "codeine")]
 
 
 def test_combination_reports_which_ingredient_matched():

@@ -46,11 +46,58 @@ def test_the_named_opioid_classes_of_the_research_notes_are_covered():
     assert VOCAB.ingredient("naltrexone").opioid_activity == "antagonist"
 
 
+def _numeric_brand(record, tokens: tuple[str, ...]) -> bool:
+    """A product whose name is one bare number of three digits or more (Canada's 222, 282, 292)."""
+    return isinstance(record, Product) and len(tokens) == 1 and tokens[0].isdigit() and len(tokens[0]) >= 3
+
+
 def test_every_name_tokenizes_to_a_word_that_is_not_just_a_unit_or_form():
     for record in (*VOCAB.ingredients, *VOCAB.products):
         for name in record.names:
             tokens = tokenize(name)
+            if _numeric_brand(record, tokens):
+                continue  # matched as a whole number only, and never when a unit follows (test_matching)
             assert any(t not in IGNORED_WORDS and not t.replace(".", "").isdigit() for t in tokens), (record.id, name)
+
+
+def test_numeric_names_are_whole_brands_of_three_digits_or_more():
+    # A one- or two-digit name would swallow every quantity ("2 tabs"); only real numeric brands are allowed.
+    numeric = {name for record in (*VOCAB.ingredients, *VOCAB.products) for name in record.names
+               if all(t.replace(".", "").isdigit() for t in tokenize(name))}
+    assert numeric == {"222", "282", "292"}
+    for number in numeric:
+        assert {"codeine", "aspirin", "caffeine"} == set(VOCAB.product(number).ingredients)
+
+
+@pytest.mark.parametrize(
+    ("product_id", "ingredients"),
+    [
+        ("endone", {"oxycodone"}), ("proladone", {"oxycodone"}), ("norspan", {"buprenorphine"}),
+        ("kapanol", {"morphine"}), ("ms-mono", {"morphine"}), ("ordine", {"morphine"}), ("jurnista", {"hydromorphone"}),
+        ("biodone", {"methadone"}), ("aspalgin", {"codeine", "aspirin"}),
+        ("mersyndol", {"codeine", "acetaminophen", "doxylamine"}), ("mersyndol-daystrength", {"codeine", "acetaminophen"}),
+        ("codalgin", {"codeine", "acetaminophen"}), ("prodeine", {"codeine", "acetaminophen"}),
+        ("panamax-co", {"codeine", "acetaminophen"}), ("222", {"codeine", "aspirin", "caffeine"}),
+        ("zaldiar", {"tramadol", "acetaminophen"}), ("dafalgan-codeine", {"codeine", "acetaminophen"}),
+        ("efferalgan-codeine", {"codeine", "acetaminophen"}), ("valoron-n", {"tilidine", "naloxone"}),
+        ("instanyl", {"fentanyl"}), ("pecfent", {"fentanyl"}), ("probuphine", {"buprenorphine"}),
+        ("lamaline", {"opium", "acetaminophen", "caffeine"}), ("dipidolor", {"piritramide"}),
+        ("l-polamidon", {"levomethadone"}),
+        ("panamax", {"acetaminophen"}), ("dafalgan", {"acetaminophen"}), ("efferalgan", {"acetaminophen"}),
+    ],
+)
+def test_international_brands_name_their_label_ingredients(product_id, ingredients):
+    product = VOCAB.product(product_id)
+    assert set(product.ingredients) == ingredients
+    assert product.region in {"AU", "CA", "EU", "US"}
+    assert product.sources
+    assert all(s.note for s in product.sources)
+
+
+def test_sources_of_international_brands_are_not_staging_hosts():
+    for record in (*VOCAB.ingredients, *VOCAB.products):
+        for source in record.sources:
+            assert "staging" not in (source.url or ""), (record.id, source.url)
 
 
 def test_no_name_means_two_different_things():

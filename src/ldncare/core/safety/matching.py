@@ -17,6 +17,12 @@ vocabulary names in those tokens:
 Numbers, units, dosage forms, salts and frequency words left over are ignored; any other
 word left over is reported in ``unknown_words`` so that nothing is silently dropped.
 
+A few brands are bare numbers (Canada's "222", "282", "292": ASA, caffeine and codeine). A
+number matches such a brand wherever it stands as a whole token ("222", "222s", "2 x 292",
+"ibuprofen, 292": read as the brand, the safe side), except when a unit of amount follows
+it ("magnesium 222 mg" is a dose, not the brand); it never matches inside another number
+("vitamin D 2000", "1,222 IU", "2.22"), and two numbers are never glued into one ("2 22").
+
 >>> m = match_medicine("Norco 5/325")
 >>> m.ingredients, m.matched[0].matched_form
 (('hydrocodone', 'acetaminophen'), 'Norco')
@@ -65,7 +71,14 @@ IGNORED_WORDS: frozenset[str] = frozenset(
     qam qpm am pm morning evening night nightly bedtime weekly take taking taken one two
     three four half quarter at of in to for by qty quantity
     with and plus w or s
+    retard lp gelule gelules comprime comprimes pellicule secable effervescent tabletten retardtabletten
+    filmtabletten kapseln tropfen implant implants suppository suppositories suppositoire suppositoires
     """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+# Units of amount: a number followed by one of these is a dose, never a numeric brand name.
+_AMOUNT_UNITS: frozenset[str] = frozenset(
+    "mg mcg ug g gm gram grams ml l iu unit units meq mmol percent kg".split()  # noqa: SIM905
 )
 
 #: difflib ratio a word of six letters or more needs to be corrected to a vocabulary word.
@@ -101,8 +114,15 @@ def tokenize(text: str) -> tuple[str, ...]:
 
     >>> tokenize("Tylenol (2 tabs)")
     ('tylenol', 'qty', '2', 'tabs')
+
+    A comma followed by exactly three digits is a thousands separator, so "1,222 IU" is one
+    number and can never be read as the brand "222":
+
+    >>> tokenize("vitamin D 1,222 IU")
+    ('vitamin', 'd', '1222', 'iu')
     """
     text = _fold(text)
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 1,222 is one number (a thousands comma)
     text = _BRACKETED_COUNT.sub(" qty ", text)
     text = re.sub(r"\bw\s*/\s*", " with ", text)
     text = re.sub(r"#[\s,-]*(?=\d)", " ", text)
@@ -168,6 +188,11 @@ class _Index:
     opioid_words: frozenset[str] = field(default_factory=frozenset)
 
 
+def _numeric(key: tuple[str, ...]) -> bool:
+    """True for a name made of numbers only (a numeric brand such as "222")."""
+    return all(_NUMBER.match(t) for t in key)
+
+
 @cache
 def _index(vocabulary: DrugVocabulary) -> _Index:
     phrases: dict[tuple[str, ...], _Entry] = {}
@@ -231,11 +256,13 @@ def _cover(tokens: tuple[str, ...], index: _Index) -> list[tuple[int, int, _Entr
             if any(taken[start:stop]):
                 continue
             entry = index.phrases.get(tokens[start:stop])
+            if entry is not None and _numeric(tokens[start:stop]) and stop < len(tokens) and tokens[stop] in _AMOUNT_UNITS:
+                entry = None  # "222 mg" is a dose of something, not the brand 222
             if entry is not None:
                 spans.append((start, stop, entry))
                 taken[start:stop] = [True] * length
     for start in range(len(tokens) - 1):  # "oxy contin" -> "oxycontin"
-        if not taken[start] and not taken[start + 1]:
+        if not taken[start] and not taken[start + 1] and not _numeric(tokens[start : start + 2]):
             entry = index.phrases.get((tokens[start] + tokens[start + 1],))
             if entry is not None:
                 spans.append((start, start + 2, entry))
