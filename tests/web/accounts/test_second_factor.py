@@ -145,14 +145,17 @@ def test_a_wrong_malformed_old_or_reused_code_is_refused(client, clinician, pass
     assert other.get(CLINIC).status_code == 302
 
 
-def test_wrong_codes_slow_down_further_guesses(client, clinician, password, otp_device, totp_code):
+def test_wrong_codes_slow_down_further_guesses(client, clinician, password, otp_device, totp_code, settings):
+    # A minute's wait from the first wrong code (1 s in production, doubling): the right code
+    # below is refused however slowly the machine runs the test.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
     device = otp_device(clinician)
     _sign_in(client, clinician, password)
     for _ in range(3):
         client.post("/accounts/2fa/", {"code": "000000" if totp_code(device) != "000000" else "111111"})
     device.refresh_from_db()
     assert device.throttling_failure_count >= 1
-    # even the right code is refused while the wait (1, 2, 4 … seconds) runs
+    # even the right code is refused while the wait (factor × 1, 2, 4 … seconds) runs
     refused = client.post("/accounts/2fa/", {"code": totp_code(device)})
     assert refused.status_code == 200
     assert b"Too many wrong codes" in refused.content
