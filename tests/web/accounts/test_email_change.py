@@ -29,6 +29,14 @@ def _link_in(message) -> str:
     return LINK.search(message.body).group(1)
 
 
+@pytest.fixture
+def link(client, patient, password, django_capture_on_commit_callbacks) -> str:
+    """The patient, signed in on ``client``, asked for new@example.org: the link e-mailed there."""
+    client.force_login(patient)
+    _ask(client, password, capture=django_capture_on_commit_callbacks)
+    return _link_in(mail.outbox[0])
+
+
 def test_asking_needs_the_password_and_sends_nothing_without_it(client, patient, django_capture_on_commit_callbacks):
     client.force_login(patient)
     refused = _ask(client, "not my password", capture=django_capture_on_commit_callbacks)
@@ -53,10 +61,7 @@ def test_the_link_goes_to_the_new_address_and_nothing_changes_until_it_is_opened
 
 
 def test_opening_the_link_changes_the_address_once_and_tells_the_old_one(
-        client, patient, password, django_capture_on_commit_callbacks):
-    client.force_login(patient)
-    _ask(client, password, capture=django_capture_on_commit_callbacks)
-    link = _link_in(mail.outbox[0])
+        client, patient, link, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         done = client.get(link)
     assert done["Location"] == "/accounts/security/"
@@ -83,10 +88,7 @@ def test_a_newer_request_makes_an_older_link_useless_once_either_is_used(
     assert patient.email == "second@example.org"
 
 
-def test_an_expired_link_changes_nothing(client, patient, password, settings, django_capture_on_commit_callbacks):
-    client.force_login(patient)
-    _ask(client, password, capture=django_capture_on_commit_callbacks)
-    link = _link_in(mail.outbox[0])
+def test_an_expired_link_changes_nothing(client, patient, link, settings):
     settings.EMAIL_CHANGE_LINK_MAX_AGE_S = -1  # any age is now too old (no clock to move: sessions expire too)
     expired = client.get(link)
     assert expired.status_code == 400
@@ -95,10 +97,7 @@ def test_an_expired_link_changes_nothing(client, patient, password, settings, dj
     assert patient.email == "patty@example.org"
 
 
-def test_a_link_works_only_for_its_own_account(client, patient, stranger, password, django_capture_on_commit_callbacks):
-    client.force_login(patient)
-    _ask(client, password, capture=django_capture_on_commit_callbacks)
-    link = _link_in(mail.outbox[0])
+def test_a_link_works_only_for_its_own_account(patient, stranger, link):
     other = Client()
     other.force_login(stranger)
     refused = other.get(link)
@@ -118,10 +117,8 @@ def test_a_link_works_only_for_its_own_account(client, patient, stranger, passwo
     lambda t: t.replace(t.split(":")[0], t.split(":")[0][::-1]),  # payload altered
     lambda t: "not-a-token",
 ])
-def test_a_tampered_link_is_refused(client, patient, password, mangle, django_capture_on_commit_callbacks):
-    client.force_login(patient)
-    _ask(client, password, capture=django_capture_on_commit_callbacks)
-    token = _link_in(mail.outbox[0]).split("/")[-2]
+def test_a_tampered_link_is_refused(client, patient, link, mangle):
+    token = link.split("/")[-2]
     refused = client.get(f"/accounts/email/confirm/{mangle(token)}/")
     assert refused.status_code == 400
     assert b"not valid" in refused.content
