@@ -36,7 +36,7 @@ LABEL = "naltrexone label (openFDA) https://api.fda.gov/drug/label.json?search=o
 BERTOLOTTI = "Bertolotti 1997 https://iris.unimore.it/handle/11380/945891"
 MEYER = "Meyer 1984 https://scilit.com/publications/5dbdd999582f6f70c405c410cc89aeb8"
 CONTRAVE = "Contrave label https://clustermed.info/drugs/n/naltrexone-hcl-and-bupropion-hcl-extended-release-tablets.html"
-RABINER = "Rabiner 2011 via Trøstheim 2022 Table 1 https://preview-www.nature.com/articles/s41386-022-01416-z/tables/1"
+RABINER = "Rabiner 2011 via Trøstheim 2022 Table 1 https://www.nature.com/articles/s41386-022-01416-z/tables/1"
 TROSTHEIM = "Trøstheim 2022 planner code https://github.com/martintrostheim/opioid-antagonist-planner"
 LEE = "Lee 1988 https://pure.johnshopkins.edu/en/publications/duration-of-occupancy-of-opiate-receptors-by-naltrexone-3"
 CPT2005 = ("CPT 2005 PET abstract https://discovery.researcher.life/article/duration-of-human-mu-opiate-receptor-"
