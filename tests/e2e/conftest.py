@@ -13,7 +13,7 @@ import pytest
 
 from ldncare.web.accounts.totp_client import pass_second_factor
 
-__all__ = ["assert_accessible", "pass_second_factor", "sign_in"]  # the staff code step is shared with docs/_shots.py
+__all__ = ["assert_accessible", "enter_password", "pass_second_factor", "sign_in"]  # the staff code step is shared with docs/_shots.py
 
 pytestmark = pytest.mark.e2e
 
@@ -40,12 +40,17 @@ def assert_accessible(page, where: str | None = None, *, images: bool = True) ->
     assert page.locator("h1").count() == 1, where
 
 
-def sign_in(page, base: str, username: str, password: str):
-    """Sign ``username`` in on ``page`` (with the code step for staff) and wait for the home page."""
+def enter_password(page, base: str, username: str, password: str) -> None:
+    """The first sign-in step on ``page``: the sign-in form with username and password."""
     page.goto(base + "/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page, base: str, username: str, password: str):
+    """Sign ``username`` in on ``page`` (with the code step for staff) and wait for the home page."""
+    enter_password(page, base, username, password)
     pass_second_factor(page, username)
     page.wait_for_url(base + "/")
     return page

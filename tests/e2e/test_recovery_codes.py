@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from ldncare.web.accounts.totp_client import authenticator_code
 
-from .conftest import assert_accessible, pass_second_factor
+from .conftest import assert_accessible, enter_password, pass_second_factor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -20,10 +20,7 @@ def test_a_recovery_code_brings_a_staff_member_back_after_a_lost_phone(live_serv
     base = live_server.url
     first = browser.new_context(viewport={"width": 390, "height": 844})
     page = first.new_page()
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill(pharmacist.username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    enter_password(page, base, pharmacist.username, password)
     page.wait_for_url(re.compile(r".*/accounts/2fa/setup/.*"))
     # enrol; the page that follows shows the codes once
     key = base64.b32decode(page.locator("#otp-secret").inner_text().replace(" ", ""))
@@ -40,10 +37,7 @@ def test_a_recovery_code_brings_a_staff_member_back_after_a_lost_phone(live_serv
     # the phone is lost: a new browser, the password, then a recovery code
     later = browser.new_context(viewport={"width": 390, "height": 844})
     page = later.new_page()
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill(pharmacist.username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    enter_password(page, base, pharmacist.username, password)
     page.get_by_role("link", name="Use a recovery code").click()
     page.wait_for_url(re.compile(r".*/accounts/2fa/recovery/.*"))
     assert_accessible(page)
