@@ -45,10 +45,12 @@ __all__ = [
     "must_use_second_factor",
     "needs_second_factor",
     "provisioning",
+    "recovery_code_check",
     "recovery_codes_issue",
     "recovery_codes_left",
     "recovery_device",
     "second_factor_check",
+    "second_factor_check_any",
     "second_factor_confirm",
     "second_factor_recover",
     "second_factor_reset",
@@ -141,7 +143,10 @@ def second_factor_check(user, device: TOTPDevice, code: str) -> bool:
     """Verify ``code`` against ``device`` once (row locked; spends the code; throttles failures)."""
     code = (code or "").strip().replace(" ", "")
     if not (code.isdigit() and len(code) == device.digits):
-        _throttled_miss(TOTPDevice, device)
+        with transaction.atomic():
+            locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+            if locked.verify_is_allowed()[0]:
+                locked.throttle_increment(commit=True)  # malformed guesses count too
         return False
     return django_otp.verify_token(user, device.persistent_id, code) is not None
 
@@ -169,14 +174,28 @@ def recovery_codes_issue(request) -> list[str]:
     return codes
 
 
+def recovery_code_check(user, device: RecoveryCodeDevice, code: str) -> bool:
+    """Spend ``code`` if it is one of ``device``'s unused codes (row locked; every miss throttled,
+    malformed ones too: :meth:`RecoveryCodeDevice.verify_token`)."""
+    return django_otp.verify_token(user, device.persistent_id, code) is not None
+
+
+def second_factor_check_any(user, code: str) -> tuple[bool, TOTPDevice | RecoveryCodeDevice]:
+    """Check a code that may be the app's or a recovery code (the reset form takes either).
+
+    Returns whether it was accepted and the device it was checked against (for the wait message).
+    """
+    recovery = recovery_device(user)
+    if recovery is not None and is_recovery_code_shaped(code):
+        return recovery_code_check(user, recovery, code), recovery
+    device = confirmed_device(user)
+    return second_factor_check(user, device, code), device
+
+
 def second_factor_recover(request, *, code: str) -> bool:
     """The code step with a recovery code instead: spend it and mark the session verified, or refuse."""
     device = recovery_device(request.user)
-    if device is None or not is_recovery_code_shaped(code):
-        if device is not None:
-            _throttled_miss(RecoveryCodeDevice, device)
-        return False
-    if django_otp.verify_token(request.user, device.persistent_id, code) is None:
+    if device is None or not recovery_code_check(request.user, device, code):
         return False
     audit(request, subject=request.user, object_type="recovery_code", action="update", outcome="allowed")
     device.refresh_from_db()
@@ -187,13 +206,6 @@ def second_factor_recover(request, *, code: str) -> bool:
 def verified_with_recovery_code(request) -> bool:
     """Whether this session passed its second factor with a recovery code (the phone may be lost)."""
     return isinstance(getattr(request.user, "otp_device", None), RecoveryCodeDevice)
-
-
-def _throttled_miss(model, device) -> None:
-    with transaction.atomic():
-        locked = model.objects.select_for_update().get(pk=device.pk)
-        if locked.verify_is_allowed()[0]:
-            locked.throttle_increment(commit=True)  # malformed guesses count too
 
 
 def second_factor_verify(request, *, code: str) -> bool:

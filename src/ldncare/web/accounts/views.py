@@ -6,7 +6,6 @@ audited here). The second-factor gate itself lives in ``ldncare.web.accounts.otp
 
 from __future__ import annotations
 
-import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -29,7 +28,7 @@ from ldncare.web.accounts.forms import (
     SignUpForm,
     TokenForm,
 )
-from ldncare.web.accounts.models import ApiToken, is_recovery_code_shaped
+from ldncare.web.accounts.models import ApiToken
 
 
 def signup(request):
@@ -135,15 +134,6 @@ def recovery_codes(request):
                   {"form": form, "left": otp.recovery_codes_left(request.user)})
 
 
-def _reset_code_ok(request, device, code: str) -> tuple[bool, object]:
-    """Check the reset form's code: a recovery code against the codes, anything else against the app."""
-    recovery = otp.recovery_device(request.user)
-    if recovery is not None and is_recovery_code_shaped(code):
-        ok = django_otp.verify_token(request.user, recovery.persistent_id, code) is not None
-        return ok, recovery
-    return otp.second_factor_check(request.user, device, code), device
-
-
 @login_required
 def second_factor_reset(request):
     """Turn the second factor off (password and a current or recovery code); staff then enrol again."""
@@ -153,7 +143,7 @@ def second_factor_reset(request):
     code_needed = not otp.verified_with_recovery_code(request)
     form = SecondFactorResetForm(request.POST or None, request=request, code_needed=code_needed)
     if request.method == "POST" and form.is_valid():
-        ok, checked = _reset_code_ok(request, device, form.cleaned_data["code"]) if code_needed else (True, device)
+        ok, checked = otp.second_factor_check_any(request.user, form.cleaned_data["code"]) if code_needed else (True, device)
         if ok:
             otp.second_factor_reset(request)
             if otp.must_use_second_factor(request.user):
