@@ -36,6 +36,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("ldncare.commands.demo", "demo"),
     "backup": ("ldncare.commands.backup", "backup"),
     "restore": ("ldncare.commands.backup", "restore"),
+    "worker": ("ldncare.commands.worker", "worker"),
+    "email-test": ("ldncare.commands.worker", "email_test"),
+    "webpush-keys": ("ldncare.commands.worker", "webpush_keys"),
 }
 
 # name -> the line ``ldncare --help`` shows (a test checks it opens the command's own help).
@@ -52,6 +55,9 @@ SUMMARIES: dict[str, str] = {
     "demo": "Migrate the database and create the demo clinic: a practice, a pharmacy, a clinician, a pharmacist and three patients with 4–6 months of synthetic diaries.",
     "backup": "Write a consistent, checked copy of the database (safe while the server runs).",
     "restore": "Replace the database with a backup: the file is checked first, the result after.",
+    "worker": "Run the background worker: daily reminders in each person's time zone, alerts to the care team, prescriptions to the pharmacy.",
+    "email-test": "Send a test e-mail through the configured SMTP server (EMAIL_HOST, EMAIL_PORT, ...).",
+    "webpush-keys": "Print a new VAPID key pair for Web Push reminders.",
 }
 
 

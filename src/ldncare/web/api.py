@@ -115,12 +115,14 @@ def _add_routers() -> None:
     from ldncare.web.accounts.api import router as accounts_router
     from ldncare.web.booking.api import router as booking_router
     from ldncare.web.interop.api import router as interop_router
+    from ldncare.web.notify.api import router as notify_router
     from ldncare.web.record.api import router as record_router
     from ldncare.web.tools_api import router as tools_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", booking_router)
     api.add_router("/", interop_router)
+    api.add_router("/", notify_router)
     api.add_router("/", record_router)
     api.add_router("/", tools_router)
 

@@ -180,6 +180,9 @@ INSTALLED_APPS = [
     "ldncare.web.library",
     "ldncare.web.clinic",
     "ldncare.web.pharmacy",
+    "django_tasks",
+    "django_tasks_db",
+    "ldncare.web.notify",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +267,33 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ldncare <noreply@localhost>")
 # How long the link that confirms a new e-mail address works (accounts.services.user_email_change_request).
 EMAIL_CHANGE_LINK_MAX_AGE_S = env_int("EMAIL_CHANGE_LINK_MAX_AGE_S", 24 * 60 * 60, minimum=300)
+
+# Background work (reminders, notifications; ldncare.web.notify, docs/architecture.md): the Django Tasks
+# API (django-tasks backport). Default: tasks stored in the database already there (no extra server;
+# `ldncare worker` runs them). TASKS_BACKEND=rq with REDIS_URL: the same tasks on Redis (RQ) with as
+# many `ldncare worker` processes as a clinic needs.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in ("database", "rq"):
+    raise ImproperlyConfigured(f"TASKS_BACKEND={TASKS_BACKEND!r}: allowed are 'database' and 'rq'")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The sender's display name on every e-mail ldncare sends (DEFAULT_FROM_EMAIL is the address).
+EMAIL_SENDER_NAME = os.environ.get("EMAIL_SENDER_NAME", "ldncare")
+# The address people reach the site at, for links in e-mails and push messages sent by the worker.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Web Push (RFC 8030/8291/8292) for the installed app: VAPID keys from `ldncare webpush-keys`.
+VAPID_PRIVATE_KEY = env_secret("VAPID_PRIVATE_KEY") or ""
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@localhost")
+# A message that fails (SMTP refused, push service down) is tried again after 1, 2, 4 ... times this
+# many seconds, at most NOTIFY_MAX_ATTEMPTS times in all.
+NOTIFY_RETRY_BASE_S = env_int("NOTIFY_RETRY_BASE_S", 60, minimum=0)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
 
 # Security headers that hold in every environment; HTTPS-only settings follow DEBUG.
 SECURE_CONTENT_TYPE_NOSNIFF = True

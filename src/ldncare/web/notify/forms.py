@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django import forms
+
+from ldncare.web.notify.models import CHANNELS
+from ldncare.web.notify.reminders import time_zone_names
+
+CHANNEL_LABELS = {"email": "E-mail", "push": "Notification from the installed app"}
+
+
+class RemindersForm(forms.Form):
+    time_zone = forms.CharField(max_length=64, label="Your time zone",
+                                help_text="Reminder times are clock times in this zone, e.g. Europe/Oslo.")
+    checkin_time = forms.TimeField(required=False, label="Check-in reminder",
+                                   widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                   help_text="Blank: no check-in reminder. Not sent on a day you already checked in.")
+    dose_time = forms.TimeField(required=False, label="Dose reminder",
+                                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                help_text="Blank: no dose reminder.")
+    channels = forms.MultipleChoiceField(required=False, label="Send reminders by",
+                                         choices=[(c, CHANNEL_LABELS[c]) for c in CHANNELS],
+                                         widget=forms.CheckboxSelectMultiple)
+
+    def clean_time_zone(self) -> str:
+        zone = self.cleaned_data["time_zone"].strip()
+        if zone not in time_zone_names():
+            raise forms.ValidationError("Not a time zone name: use one such as Europe/Oslo or America/New_York.")
+        return zone

@@ -1,0 +1,56 @@
+"""What the worker does on each tick, besides running queued tasks: claim due reminders, and find
+care-team messages whose immediate enqueue was lost (a crash between commit and enqueue)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ldncare.web.notify.care_team import prescriptions_scan
+from ldncare.web.notify.models import Delivery
+from ldncare.web.notify.schedule import reminders_claim
+from ldncare.web.notify.services import deliveries_enqueue
+
+__all__ = ["STALE_AFTER", "TickReport", "notify_tick"]
+
+#: A pending delivery this old without being sent has lost its task: it is enqueued again.
+STALE_AFTER = dt.timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class TickReport:
+    reminders_claimed: int
+    tasks_enqueued: int
+    care_team_found: int
+    stale_requeued: int
+
+
+def notify_tick(*, now: dt.datetime | None = None) -> TickReport:
+    now = now or timezone.now()
+    claimed = reminders_claim(now=now)
+    tasks = 0
+    for batch in claimed:
+        tasks += deliveries_enqueue(kind=batch.kind, key=batch.local_date.isoformat(),
+                                    recipient_ids=sorted({user_id for user_id, _ in batch.recipients}))
+    found = prescriptions_scan()
+    found += _alerts_scan()
+    stale = 0
+    groups: dict[tuple[str, str], list[int]] = {}
+    for kind, key, recipient_id in (Delivery.objects.filter(state=Delivery.State.PENDING, created_at__lt=now - STALE_AFTER)
+                                    .values_list("kind", "key", "recipient_id")):
+        groups.setdefault((kind, key), []).append(recipient_id)
+    for (kind, key), recipient_ids in groups.items():
+        stale += len(recipient_ids)
+        tasks += deliveries_enqueue(kind=kind, key=key, recipient_ids=sorted(set(recipient_ids)))
+    return TickReport(reminders_claimed=sum(len(c.recipients) for c in claimed), tasks_enqueued=tasks,
+                      care_team_found=found, stale_requeued=stale)
+
+
+def _alerts_scan() -> int:
+    try:
+        from ldncare.web.notify.care_team import alerts_scan
+    except ImportError:
+        return 0
+    return alerts_scan()
