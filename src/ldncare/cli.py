@@ -57,7 +57,7 @@ SUMMARIES: dict[str, str] = {
     "restore": "Replace the database with a backup: the file is checked first, the result after.",
     "worker": "Run the background worker: daily reminders in each person's time zone, alerts to the care team, prescriptions to the pharmacy.",
     "email-test": "Send a test e-mail through the configured SMTP server (EMAIL_HOST, EMAIL_PORT, ...).",
-    "webpush-keys": "Print a new VAPID key pair for Web Push reminders.",
+    "webpush-keys": "Print a new VAPID key pair for Web Push, as the environment lines the settings read.",
 }
 
 
