@@ -108,7 +108,9 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
                     "PRAGMA foreign_keys=ON;"
                 ),
             },
-            "TEST": {"NAME": str(path.with_name(f"test-{path.stem}.sqlite3"))},
+            # One test database per test process (pytest-xdist adds its own suffix per worker), so two
+            # test runs in one checkout never delete each other's database.
+            "TEST": {"NAME": str(path.with_name(f"test-{path.stem}-{os.getpid()}.sqlite3"))},
         }
     if parts.scheme in {"postgres", "postgresql"}:
         db_name = parts.path.lstrip("/")
