@@ -72,6 +72,10 @@ class User(AbstractUser):
         default=Role.PATIENT,
         help_text="Patients sign up themselves; clinicians and pharmacists are created by an admin.",
     )
+    time_zone = models.CharField(
+        max_length=64, default="UTC",
+        help_text="IANA time zone name (e.g. Europe/Oslo): times are shown and reminders sent in it.",
+    )
     session_epoch = models.PositiveIntegerField(
         default=0, editable=False,
         help_text="Raised to end every other session (second factor reset, 'sign out my other sessions').",
