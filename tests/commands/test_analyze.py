@@ -49,10 +49,25 @@ def test_options_outcome_and_lag(diary_csv):
 def test_human_output(diary_csv):
     result = runner.invoke(app, ["analyze", str(diary_csv)])
     assert result.exit_code == 0, result.output
-    assert "likely responder" in result.stdout
-    assert "P(improvement ≥ MCID)" in result.stdout
-    assert "open-label" in result.stdout
+    out = " ".join(result.stdout.split())
+    assert "status likely_responder" in out
+    assert "Pain improved by 3.0 points" in out
+    assert "more than the smallest change that matters (MCID 2 points, from Farrar et al. 2001" in out
+    assert "cannot tell LDN from placebo, natural course or regression to the mean" in out
+    assert "it is about the change seen, not about how much of it LDN caused" in out
+    assert "P(improvement ≥ MCID) =" not in out
+    assert "open-label" in out
     assert "headache" in result.stdout
+
+
+def test_json_headline_is_observational_with_mcid_and_source(diary_csv):
+    report = json.loads(runner.invoke(app, ["analyze", str(diary_csv), "--json"]).stdout)
+    assert report["headline"].startswith("Pain improved by 3.0 points")
+    assert "MCID 2 points, from Farrar et al. 2001" in report["headline"]
+    assert "cannot tell LDN from placebo" in report["headline"]
+    assert "AR(1) regression" in report["probability_statement"]
+    assert "observed" in report["probability_statement"]
+    assert report["baseline_flare"]["detected"] is False
 
 
 def test_insufficient_data_is_explained(tmp_path):

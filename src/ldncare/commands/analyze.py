@@ -11,15 +11,12 @@ from rich.table import Table
 from ldncare.commands.common import fail, print_json
 from ldncare.core.response import DiaryFormatError, read_diary
 from ldncare.core.response.report import build_response_report
+from ldncare.core.response.wording import STATUS_LABELS
 
 __all__ = ["analyze", "load_diary_or_fail"]
 
-STATUS_WORDS = {
-    "likely_responder": "[green]likely responder[/green]",
-    "likely_non_responder": "[red]likely non-responder[/red]",
-    "unclear": "[yellow]unclear[/yellow]",
-    "insufficient_data": "[yellow]insufficient data[/yellow]",
-}
+STATUS_COLOURS = {"likely_responder": "green", "likely_non_responder": "red", "unclear": "yellow",
+                  "insufficient_data": "yellow"}
 
 
 def load_diary_or_fail(path: Path):
@@ -73,7 +70,10 @@ def analyze(
 def _print_report(r: dict) -> None:
     console = Console()
     direction = "lower is better" if r["lower_is_better"] else "higher is better"
-    console.print(f"[bold]{r['outcome']}[/bold] ({direction}): {STATUS_WORDS[r['status']]}")
+    colour = STATUS_COLOURS[r["status"]]
+    console.print(f"[bold]{r['outcome']}[/bold] ({direction}): [{colour}]{STATUS_LABELS[r['status']]}[/{colour}] "
+                  f"(status {r['status']})")
+    console.print(r["headline"], highlight=False)
     table = Table(show_header=True, header_style="bold")
     table.add_column("window")
     table.add_column("days with a score", justify="right")
@@ -92,8 +92,8 @@ def _print_report(r: dict) -> None:
         p = r["p_improvement_ge_mcid"]
         console.print(f"MCID: {mcid['points']:g} points" + (f" / {mcid['percent']:g}%" if mcid["percent"] else "")
                       + f" ({mcid['source']})")
-        if p is not None:
-            console.print(f"P(improvement ≥ MCID) = {p:.2f}")
+        if p is not None and r.get("probability_statement"):
+            console.print(r["probability_statement"], highlight=False)
     for line in r["missing"]:
         console.print(f"[yellow]missing:[/yellow] {line}")
     if r["side_effects"]:

@@ -13,8 +13,17 @@ Student-t sampling distribution of the estimate, read as the posterior under a f
 * ``insufficient_data``: fewer than ``min_baseline_days`` baseline or ``min_maintenance_days``
   maintenance days (after the lag) with a score; ``missing`` says exactly what is missing.
 * ``likely_responder``: the 95 % CI of the improvement excludes 0 **and** P ≥ 0.5.
-* ``likely_non_responder``: P < 0.1.
+* ``likely_non_responder``: P < 0.1 **and** the MCID is a literature value; with an MCID the
+  project labels an assumption, only a clear worsening (the CI of the improvement below 0)
+  is called so, because "no change that matters" would rest on the assumed threshold.
 * ``unclear``: anything else (then a blinded n-of-1 trial is suggested).
+
+The statuses are the JSON contract; the words shown to people (``headline``,
+``probability_statement``) are built by :mod:`ldncare.core.response.wording`: they say what
+was observed, name the MCID and its source, and never call an interval that excludes 0
+"chance". A baseline that looks like a flare (scores already improving during baseline,
+see :func:`detect_baseline_flare`) is flagged: part of the change is then probably
+regression to the mean.
 
 >>> from ldncare.core.response.simulate import simulate_diary
 >>> diary = simulate_diary(effect_points=-3.0, seed=3)
@@ -36,6 +45,7 @@ from ldncare.core.response.ar1 import fit_ar1_regression
 from ldncare.core.response.diary import Diary
 from ldncare.core.response.instruments import UnknownOutcomeError, get_instrument
 from ldncare.core.response.phases import assign_phases, maintenance_start
+from ldncare.core.response.wording import headline_phrase, outcome_label, probability_statement
 
 __all__ = [
     "DEFAULT_LAG_DAYS",
@@ -45,10 +55,12 @@ __all__ = [
     "OPEN_LABEL_CAVEAT",
     "RESPONDER_MIN_P",
     "STATUSES",
+    "BaselineFlare",
     "PhaseSummary",
     "ResponseAnalysis",
     "analyze_response",
     "decide_status",
+    "detect_baseline_flare",
     "probability_at_least",
 ]
 
@@ -65,8 +77,10 @@ P_METHOD = ("P(improvement >= MCID) from the Student-t sampling distribution of 
             "(the posterior under a flat prior)")
 OPEN_LABEL_CAVEAT = (
     "This is an open-label before/after comparison: it cannot separate an effect of LDN from "
-    "placebo response, natural course or regression to the mean. In the largest fibromyalgia "
-    "trial (FINAL, NCT04270877) pain fell 1.3 points on LDN and 0.9 points on placebo.")
+    "placebo response, natural course or regression to the mean (people often start a treatment "
+    "when symptoms are at their worst). In placebo-controlled trials symptoms often improve on "
+    "placebo too.")
+FLARE_MIN_DROP_POINTS = 1.0  # first vs last baseline week, in the improving direction (or MCID / 2 if larger)
 BLINDED_SUGGESTION = ("The result is unclear: a blinded n-of-1 trial with pharmacy-made placebo "
                       "('ldncare trial design') can tell LDN from placebo for you.")
 
@@ -79,6 +93,50 @@ class PhaseSummary:
     mean: float | None
     first_date: dt.date | None = None
     last_date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineFlare:
+    """Was the baseline a flare? Scores already improving during baseline (regression to the mean).
+
+    ``detected`` when the AR(1) time trend within the baseline points in the improving
+    direction with a 95 % CI that excludes 0 **and** the first baseline week's mean is at
+    least ``FLARE_MIN_DROP_POINTS`` (or half the MCID, if larger) worse than the last week's.
+    """
+
+    detected: bool
+    first_week_mean: float
+    last_week_mean: float
+    trend_per_week: float  # in the improving direction
+    trend_ci95: tuple[float, float]
+
+    def sentence(self, outcome: str) -> str:
+        """The flag in words (only meaningful when ``detected``)."""
+        return (f"The baseline looks like a flare: {outcome.replace('_', ' ')} was already improving before LDN "
+                f"({self.first_week_mean:.1f} in the first baseline week, {self.last_week_mean:.1f} in the last), so "
+                "part of this change is probably regression to the mean.")
+
+
+def detect_baseline_flare(days: list[int], values: list[float], *, lower_is_better: bool,
+                          mcid_points: float | None) -> BaselineFlare | None:
+    """Flag a baseline that was improving on its own (see :class:`BaselineFlare`); ``None`` if too short."""
+    if len(values) < 14 or days[-1] - days[0] < 13:
+        return None
+    t = np.asarray(days, dtype=float)
+    y = np.asarray(values, dtype=float)
+    if np.ptp(y) == 0:
+        return None
+    fit = fit_ar1_regression(t, y, np.column_stack([np.ones_like(t), (t - t.mean()) / 7.0]))
+    sign = -1.0 if lower_is_better else 1.0
+    lo, hi = fit.ci(1)
+    trend = sign * float(fit.beta[1])
+    ci = tuple(sorted((sign * lo, sign * hi)))
+    first = float(y[t < t[0] + 7].mean())
+    last = float(y[t > t[-1] - 7].mean())
+    drop = sign * (last - first)
+    threshold = max(FLARE_MIN_DROP_POINTS, (mcid_points or 0.0) / 2)
+    return BaselineFlare(detected=bool(ci[0] > 0 and drop >= threshold), first_week_mean=first,
+                         last_week_mean=last, trend_per_week=trend, trend_ci95=ci)
 
 
 @dataclass(frozen=True)
@@ -110,6 +168,9 @@ class ResponseAnalysis:
     method: str = EFFECT_METHOD
     p_method: str = P_METHOD
     windows: dict = field(default_factory=dict)
+    headline: str = ""
+    probability_statement: str | None = None
+    baseline_flare: BaselineFlare | None = None
 
     @property
     def improvement(self) -> float | None:
@@ -128,17 +189,24 @@ def probability_at_least(improvement: float, se: float, df: int, threshold: floa
     return float(stats.t.sf((threshold - improvement) / se, df))
 
 
-def decide_status(ci_improvement_low: float, p_ge_mcid: float | None) -> str:
+def decide_status(ci_improvement_low: float, p_ge_mcid: float | None, *, mcid_assumed: bool = False,
+                  ci_improvement_high: float | None = None) -> str:
     """Apply the decision rules to an estimate (no data checks).
+
+    With ``mcid_assumed`` (the project labels the MCID an assumption) "no change that
+    matters" is not called: only a clear worsening (``ci_improvement_high < 0``) is.
 
     >>> decide_status(0.4, 0.62), decide_status(-0.5, 0.05), decide_status(-0.2, 0.3)
     ('likely_responder', 'likely_non_responder', 'unclear')
+    >>> decide_status(0.3, 0.05, mcid_assumed=True, ci_improvement_high=2.5)
+    'unclear'
     """
     if p_ge_mcid is None:  # no MCID known: only a clear improvement can be called
         return "likely_responder" if ci_improvement_low > 0 else "unclear"
     if ci_improvement_low > 0 and p_ge_mcid >= RESPONDER_MIN_P:
         return "likely_responder"
-    if p_ge_mcid < NON_RESPONDER_MAX_P:
+    clearly_worse = ci_improvement_high is not None and ci_improvement_high < 0
+    if p_ge_mcid < NON_RESPONDER_MAX_P and (not mcid_assumed or clearly_worse):
         return "likely_non_responder"
     return "unclear"
 
@@ -147,9 +215,9 @@ def _instrument_fields(outcome: str):
     try:
         instrument = get_instrument(outcome)
     except UnknownOutcomeError:
-        return True, None, None, None, None
+        return True, None, None, None, None, None
     return (instrument.lower_is_better, instrument.mcid_points, instrument.mcid_percent,
-            instrument.mcid_source, instrument.mcid_basis)
+            instrument.mcid_source, instrument.mcid_basis, instrument.mcid_citation)
 
 
 def analyze_response(diary: Diary, outcome: str = "pain", *, lag_days: int = DEFAULT_LAG_DAYS,
@@ -163,7 +231,8 @@ def analyze_response(diary: Diary, outcome: str = "pain", *, lag_days: int = DEF
         raise ValueError(f"the diary has no {outcome!r} column; it records: {', '.join(diary.outcomes)}")
     if lag_days < 0:
         raise ValueError("lag_days must be 0 or more")
-    lower_is_better, mcid_points, mcid_percent, mcid_source, mcid_basis = _instrument_fields(outcome)
+    lower_is_better, mcid_points, mcid_percent, mcid_source, mcid_basis, citation = _instrument_fields(outcome)
+    assumed = mcid_basis == "assumption"
     phases = assign_phases(diary.days)
     start = maintenance_start(diary.days, phases)
     origin = diary.first_date
@@ -211,9 +280,12 @@ def analyze_response(diary: Diary, outcome: str = "pain", *, lag_days: int = DEF
                   mcid_source=mcid_source, mcid_basis=mcid_basis, lag_days=lag_days, trend=trend,
                   maintenance_start=start)
     if missing:
+        headline = headline_phrase(improvement=None, ci=None, status="insufficient_data", outcome=outcome,
+                                   percent=None, mcid_points=mcid_points, mcid_citation=citation,
+                                   mcid_assumed=assumed, missing=tuple(missing))
         return ResponseAnalysis(effect=None, ci95=None, effect_se=None, rho=None, percent_change=None,
                                 p_improvement_ge_mcid=None, status="insufficient_data",
-                                missing=tuple(missing), caveats=tuple(caveats), **common)
+                                missing=tuple(missing), caveats=tuple(caveats), headline=headline, **common)
 
     day = np.array(base_days + main_days, dtype=float)
     y = np.array(base_y + main_y, dtype=float)
@@ -227,10 +299,16 @@ def analyze_response(diary: Diary, outcome: str = "pain", *, lag_days: int = DEF
     se = float(fit.se[1])
     improvement = -effect if lower_is_better else effect
     ci_improvement_low = -ci[1] if lower_is_better else ci[0]
+    ci_improvement_high = -ci[0] if lower_is_better else ci[1]
     p = None if mcid_points is None else probability_at_least(improvement, se, fit.df_resid, mcid_points)
-    status = decide_status(ci_improvement_low, p)
+    status = decide_status(ci_improvement_low, p, mcid_assumed=assumed, ci_improvement_high=ci_improvement_high)
+    if assumed and status == "unclear" and p is not None and p < NON_RESPONDER_MAX_P:
+        caveats.append(f"Not called 'likely non-responder': that would rest on the {mcid_points:g}-point threshold "
+                       f"for {outcome_label(outcome).lower()}, which is an assumption, not a validated value.")
     if status == "unclear":
         caveats.append(BLINDED_SUGGESTION)
+    flare = detect_baseline_flare(base_days, base_y, lower_is_better=lower_is_better,
+                                  mcid_points=mcid_points)
     if status == "likely_non_responder" and ci_improvement_low > 0:
         caveats.append(f"{outcome} did improve, but probably by less than the clinically important "
                        f"{mcid_points:g} points.")
@@ -249,6 +327,15 @@ def analyze_response(diary: Diary, outcome: str = "pain", *, lag_days: int = DEF
         main_se = np.sqrt(fit.cov[0, 0] + fit.cov[1, 1] + 2 * fit.cov[0, 1])
         levels = dict(baseline_ci95=(float(base_level - q * base_se), float(base_level + q * base_se)),
                       maintenance_ci95=(float(main_level - q * main_se), float(main_level + q * main_se)))
+    flare_text = flare.sentence(outcome) if flare is not None and flare.detected else None
+    if flare_text:
+        caveats.append(flare_text)
+    headline = headline_phrase(improvement=improvement, ci=(ci_improvement_low, ci_improvement_high), status=status,
+                               outcome=outcome, percent=percent, mcid_points=mcid_points, mcid_citation=citation,
+                               mcid_assumed=assumed, flare=flare_text)
     return ResponseAnalysis(effect=effect, ci95=ci, effect_se=se, rho=fit.rho, percent_change=percent,
                             p_improvement_ge_mcid=p, status=status, missing=(), caveats=tuple(caveats),
+                            headline=headline, baseline_flare=flare,
+                            probability_statement=probability_statement(p=p, outcome=outcome, mcid_points=mcid_points,
+                                                                        mcid_assumed=assumed),
                             **levels, **common)

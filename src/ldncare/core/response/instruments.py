@@ -61,6 +61,16 @@ class OutcomeInstrument(SourcedRecord):
         return f"{prefix}{labels}"
 
 
+    @property
+    def mcid_citation(self) -> str:
+        """The MCID's sources for a sentence: the first part of each source note (``Farrar et al. 2001``)."""
+        sources = [s for s in self.sources if s.note]
+        if self.mcid_basis == "assumption":  # the source of the borrowed threshold, not of the scale
+            sources = [s for s in sources if "threshold" in s.note] or sources
+        names = [s.note.split(",")[0].split(";")[0].split(" (")[0].strip() for s in sources]
+        return "; ".join(list(dict.fromkeys(names))[:2]) or ", ".join(s.label for s in self.sources)
+
+
 def load_outcome_instruments() -> tuple[OutcomeInstrument, ...]:
     """All curated outcome instruments."""
     return load_records(OUTCOME_INSTRUMENTS_FILE, OutcomeInstrument)

@@ -24,13 +24,12 @@ from ldncare.core.response.analysis import ResponseAnalysis, analyze_response  #
 from ldncare.core.response.diary import Diary  # noqa: E402
 from ldncare.core.response.phases import assign_phases  # noqa: E402
 from ldncare.core.response.views import side_effect_courses  # noqa: E402
+from ldncare.core.response.wording import STATUS_LABELS  # noqa: E402
 
 __all__ = ["plot_response"]
 
 PHASE_COLOURS = {"baseline": "#dbe9f6", "titration": "#fde3c2", "lag": "#eeeeee", "maintenance": "#d8f0d2"}
 SEVERITY_COLOURS = {"mild": "#f2c14e", "moderate": "#f08a3c", "severe": "#c8302c"}
-STATUS_TEXT = {"likely_responder": "likely responder", "likely_non_responder": "likely non-responder",
-               "unclear": "unclear", "insufficient_data": "insufficient data"}
 
 
 def _spans(dates, labels):
@@ -131,14 +130,16 @@ def plot_response(diary: Diary, path: str | Path, outcome: str = "pain", *, lag_
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.07, 1.0), fontsize=8, frameon=False)
 
     blinded = any(p and p.startswith("period ") for p in phases)
-    title = f"{outcome}: {STATUS_TEXT[result.status]}"
+    title = f"{outcome}: {STATUS_LABELS[result.status]}"
     if blinded:
         title = (f"{outcome}: blinded n-of-1 trial diary (allocation not shown; "
                  "analyse with 'ldncare trial analyze --key')")
     elif result.effect is not None:
         title += (f" — change {result.effect:+.2f} points (95% CI {result.ci95[0]:+.2f} to {result.ci95[1]:+.2f})")
         if result.p_improvement_ge_mcid is not None:
-            title += f", P(improvement ≥ {result.mcid_points:g}-point MCID) = {result.p_improvement_ge_mcid:.2f}"
+            title += (f", P(observed change ≥ {result.mcid_points:g}-point MCID | AR(1) model) = "
+                      f"{result.p_improvement_ge_mcid:.2f}\nopen-label before/after: cannot tell LDN from placebo, "
+                      "natural course or regression to the mean")
     elif result.missing:
         title += f" — {result.missing[0]}"
     ax.set_title(title, fontsize=10, loc="left")

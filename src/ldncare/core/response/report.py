@@ -47,6 +47,14 @@ def analysis_to_dict(result: ResponseAnalysis) -> dict[str, Any]:
         "p_improvement_ge_mcid": _round(result.p_improvement_ge_mcid),
         "p_method": result.p_method,
         "status": result.status,
+        "headline": result.headline,
+        "probability_statement": result.probability_statement,
+        "baseline_flare": None if result.baseline_flare is None else {
+            "detected": result.baseline_flare.detected,
+            "first_week_mean": _round(result.baseline_flare.first_week_mean),
+            "last_week_mean": _round(result.baseline_flare.last_week_mean),
+            "trend_per_week": _round(result.baseline_flare.trend_per_week),
+            "trend_ci95": [_round(v) for v in result.baseline_flare.trend_ci95]},
         "missing": list(result.missing),
         "caveats": list(result.caveats),
     }
