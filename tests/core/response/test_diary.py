@@ -132,3 +132,34 @@ def test_round_trip_property(rows):
             for i, s, se in sorted(rows)]
     text = format_diary(days)
     assert format_diary(parse_diary(text)) == text
+
+
+# --- control characters, long notes, day limits (issue 18) ---------------------------------------
+
+def test_a_note_with_control_characters_is_refused_with_its_place():
+    message = _errors('date,notes\n2026-01-01,"ok"\n2026-01-02,"bell\x07 and escape\x1b[31m"\n')[0]
+    assert "line 3, column 2 (notes): control character U+0007, U+001B is not allowed" in message
+
+
+def test_a_note_over_the_limit_is_refused_and_a_huge_field_is_no_crash():
+    assert "allowed: at most 2000" in _errors(f"date,notes\n2026-01-01,{'x' * 2001}\n")[0]
+    with pytest.raises(DiaryFormatError, match="not a CSV file the diary can read"):
+        parse_diary(f"date,notes\n2026-01-01,\"{'x' * 200_000}\"\n")
+
+
+def test_control_characters_already_stored_are_never_written_raw():
+    day = DiaryDay(date=dt.date(2026, 1, 1), notes="ok\x00\x07\x1b[31m\u0085 fine\ttab\nnext")
+    text = format_diary([day])
+    assert not any(ch in text for ch in "\x00\x07\x1b\u0085")
+    assert parse_diary(text).days[0].notes == "ok[31m fine\ttab\nnext"
+
+
+def test_diary_days_run_from_2000_to_the_first_today_on_earth():
+    from ldncare.core.response.diary import diary_date_problem, latest_diary_date
+
+    latest = latest_diary_date(dt.datetime(2026, 3, 1, 9, 59, tzinfo=dt.UTC))
+    assert latest == dt.date(2026, 3, 1)  # 23:59 at UTC+14
+    assert latest_diary_date(dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)) == dt.date(2026, 3, 2)
+    assert diary_date_problem(dt.date(2000, 1, 1), latest=latest) is None
+    assert "before 2000-01-01" in diary_date_problem(dt.date(1999, 12, 31), latest=latest)
+    assert "in the future" in diary_date_problem(dt.date(9999, 12, 31), latest=latest)

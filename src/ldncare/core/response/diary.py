@@ -30,17 +30,22 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ldncare.core.response.side_effect_names import UnknownSideEffectName, resolve_side_effect_id
+from ldncare.core.text import control_character_message, strip_control_characters
 
 __all__ = [
     "CORE_OUTCOMES",
     "DIARY_COLUMNS",
+    "EARLIEST_DIARY_DATE",
+    "MAX_NOTE_CHARS",
     "PHASES",
     "SEVERITIES",
     "Diary",
     "DiaryDay",
     "DiaryError",
     "DiaryFormatError",
+    "diary_date_problem",
     "format_diary",
+    "latest_diary_date",
     "parse_diary",
     "parse_period_label",
     "read_diary",
@@ -53,6 +58,11 @@ CORE_OUTCOMES = ("pain", "fatigue", "sleep_quality", "mood")
 DIARY_COLUMNS = ("date", "ldn_dose_mg", "dose_time", "phase", *CORE_OUTCOMES, "pgic", "side_effects", "notes")
 MAX_DOSE_MG = 50.0
 MAX_REPORTED_ERRORS = 20
+MAX_NOTE_CHARS = 2000
+"""The longest note of one day (characters), as the check-in page and the API allow."""
+EARLIEST_DIARY_DATE = dt.date(2000, 1, 1)
+"""The earliest day a check-in may have, as the check-in page and the API allow."""
+_EARLIEST_ZONE = dt.timezone(dt.timedelta(hours=14))
 
 _PERIOD = re.compile(r"^period\s*(\d{1,2})\s*,?\s*bottle\s*([A-Za-z])$", re.IGNORECASE)
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -71,6 +81,32 @@ def parse_period_label(text: str) -> tuple[int, str] | None:
     if not match:
         return None
     return int(match.group(1)), match.group(2).upper()
+
+
+def latest_diary_date(now: dt.datetime | None = None) -> dt.date:
+    """The latest day a check-in may have: today where the day starts first (UTC+14).
+
+    A diary day is the patient's local date; taking the earliest time zone on Earth never
+    refuses a patient's real "today", and refuses every day that has not begun anywhere.
+
+    >>> latest_diary_date(dt.datetime(2026, 3, 1, 11, 0, tzinfo=dt.UTC))
+    datetime.date(2026, 3, 2)
+    """
+    return (now or dt.datetime.now(dt.UTC)).astimezone(_EARLIEST_ZONE).date()
+
+
+def diary_date_problem(day: dt.date, *, latest: dt.date) -> str | None:
+    """Why ``day`` cannot be a check-in day (before 2000, or after ``latest``), else ``None``.
+
+    >>> diary_date_problem(dt.date(1, 1, 1), latest=dt.date(2026, 3, 1))
+    'day 0001-01-01 is before 2000-01-01; allowed: a day from 2000-01-01 to 2026-03-01'
+    >>> diary_date_problem(dt.date(2026, 3, 1), latest=dt.date(2026, 3, 1)) is None
+    True
+    """
+    if EARLIEST_DIARY_DATE <= day <= latest:
+        return None
+    where = "before 2000-01-01" if day < EARLIEST_DIARY_DATE else "in the future"
+    return f"day {day.isoformat()} is {where}; allowed: a day from 2000-01-01 to {latest.isoformat()}"
 
 
 def _period_label(number: int, bottle: str) -> str:
@@ -149,7 +185,11 @@ def read_diary(path: str | Path) -> Diary:
 
 def parse_diary(text: str) -> Diary:
     """Parse and validate diary CSV text; raises :class:`DiaryFormatError` listing all problems."""
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:  # e.g. a field over the csv module's 128 kB limit
+        raise DiaryFormatError([DiaryError(1, None, None, f"not a CSV file the diary can read ({exc}); "
+                                                          f"allowed: notes of at most {MAX_NOTE_CHARS} characters")]) from None
     errors: list[DiaryError] = []
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise DiaryFormatError([DiaryError(1, None, None, "empty file; expected a header row starting with 'date'")])
@@ -281,10 +321,16 @@ def _parse_row(line: int, header: list[str], cells: dict[str, str], outcomes: tu
                 continue
             side_effects.append((side_effect_id, severity))
 
+    notes = cells.get("notes", "")
+    if (problem := control_character_message(notes)) is not None:
+        err("notes", problem)
+    elif len(notes) > MAX_NOTE_CHARS:
+        err("notes", f"the note has {len(notes)} characters; allowed: at most {MAX_NOTE_CHARS}")
+
     if len(errors) > n_before or date is None:
         return None
     return DiaryDay(date=date, ldn_dose_mg=dose, dose_time=dose_time, phase=phase, scores=scores,
-                    pgic=pgic, side_effects=tuple(side_effects), notes=cells.get("notes", ""))
+                    pgic=pgic, side_effects=tuple(side_effects), notes=notes)
 
 
 def _looks_numeric(value: str) -> bool:
@@ -302,7 +348,10 @@ def _format_number(value: float | None) -> str:
 
 
 def format_diary(diary: Diary | Iterable[DiaryDay]) -> str:
-    """The diary as CSV text in the documented column order (round-trips through :func:`parse_diary`)."""
+    """The diary as CSV text in the documented column order (round-trips through :func:`parse_diary`).
+
+    Control characters in notes are left out (:func:`ldncare.core.text.strip_control_characters`).
+    """
     if isinstance(diary, Diary):
         days, outcomes = diary.days, diary.outcomes
     else:
@@ -323,7 +372,7 @@ def format_diary(diary: Diary | Iterable[DiaryDay]) -> str:
             *(_format_number(d.scores.get(o)) for o in (*CORE_OUTCOMES, *extra)),
             "" if d.pgic is None else str(d.pgic),
             ";".join(f"{name}:{severity}" for name, severity in d.side_effects),
-            d.notes,
+            strip_control_characters(d.notes),  # never written raw (ldncare.core.text)
         ])
     return buffer.getvalue()
 
