@@ -1,4 +1,4 @@
-"""``ldncare compound liquid|capsules``: JSON contracts and exit code 2 for bad input."""
+"""``ldncare compound liquid|capsules|plan``: JSON contracts and exit code 2 for bad input."""
 
 from __future__ import annotations
 
@@ -22,7 +22,10 @@ def test_liquid_contract():
     payload = run_json("liquid", "--dose-mg", "4.5", "--days", "30", "--preserved")
     assert set(payload) >= {"concentration_mg_per_ml", "volume_per_dose_ml", "device", "total_volume_ml",
                             "tablets_50mg", "bud_days", "bud_basis", "worksheet"}
-    assert (payload["concentration_mg_per_ml"], payload["volume_per_dose_ml"], payload["device"]) == (1, 4.5, "syringe-10ml")
+    # 4.5 mL is between the 0.2 mL lines of the 5 and 10 mL syringes: nearest line, warned, a strength suggested.
+    assert (payload["concentration_mg_per_ml"], payload["volume_per_dose_ml"], payload["device"]) == (1, 4.4, "syringe-5ml")
+    assert (payload["on_a_line"], payload["suggested_concentration_mg_per_ml"]) == (False, 0.5)
+    assert payload["label"].startswith("CHECK BEFORE LABELLING")
     assert (payload["total_volume_ml"], payload["tablets_50mg"], payload["bud_days"]) == (150, 3, 35)
     assert "USP <795>" in payload["bud_basis"]
     assert payload["beyond_use_date"] == "2027-01-05"
@@ -68,3 +71,55 @@ def test_bad_input_exits_2(args, message):
     result = runner.invoke(app, ["compound", *args])
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_capsules_follow_the_measured_fill_weight():
+    measured = run_json("capsules", "--strength-mg", "4.5", "--count", "30", "--source", "api", "--fill-weight-mg", "120")
+    assert (measured["fill_weight_mg"], measured["fill_weight_measured"]) == (120, True)
+    assert (measured["blend_mg"], measured["filler_mg"], measured["drug_percent_of_fill"]) == (3600, 3465, 3.75)
+    default = run_json("capsules", "--strength-mg", "4.5", "--count", "30")
+    assert default["fill_weight_measured"] is False
+    assert default["fill_weight_mg"] <= 0.30 * 0.33 * 1000  # what 0.30 mL of cellulose can hold
+    assert default["capsule_volume_ml"] == 0.3
+
+
+def run_plan(*args):
+    return runner.invoke(app, ["compound", "plan", "--step", "1.5:14", "--step", "3:14", "--step", "4.5:30",
+                               "--start", "2026-12-04", *args, "--json"])
+
+
+@pytest.mark.parametrize("form", [["--form", "liquid"], ["--form", "liquid", "--preserved"], ["--form", "capsules"]])
+def test_plan_contract_covers_every_day_once(form):
+    import datetime as dt
+
+    result = run_plan(*form)
+    assert result.exit_code == 0, result.output
+    preps = json.loads(result.stdout)["preparations"]
+    day = dt.date(2026, 12, 4)
+    for p in preps:
+        assert set(p) >= {"dose_mg", "first_use", "last_use", "prepared_on", "beyond_use_date"}
+        made, first, last, bud = (dt.date.fromisoformat(p[k]) for k in ("prepared_on", "first_use", "last_use",
+                                                                         "beyond_use_date"))
+        assert made <= first <= last <= bud
+        assert first == day
+        day = last + dt.timedelta(days=1)
+    assert day == dt.date(2026, 12, 4) + dt.timedelta(days=58)
+
+
+def test_plan_unpreserved_liquid_dates_follow_use():
+    preps = json.loads(run_plan("--form", "liquid").stdout)["preparations"]
+    assert [(p["dose_mg"], p["prepared_on"], p["beyond_use_date"]) for p in preps[:2]] == [
+        (1.5, "2026-12-04", "2026-12-18"), (3, "2026-12-17", "2026-12-31")]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--step", "1.5", "--start", "2026-12-04", "--form", "liquid"], "not MG:DAYS"),
+    (["--step", "1.5:14", "--start", "2026-13-04", "--form", "liquid"], "--start"),
+    (["--step", "1.5:14", "--start", "2026-12-04", "--form", "drops"], "form 'drops' is unknown"),
+    (["--step", "20:14", "--start", "2026-12-04", "--form", "liquid"], "at most 10 mg"),
+    (["--step", "1.5:14", "--start", "2026-12-04", "--form", "capsules", "--preserved"], "liquids only"),
+])
+def test_plan_bad_input_exits_2(args, message):
+    result = runner.invoke(app, ["compound", "plan", *args, "--json"])
+    assert result.exit_code == 2
+    assert message in result.output

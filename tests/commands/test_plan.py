@@ -88,7 +88,7 @@ def test_reported_events_replan_and_explain():
     assert [c["kind"] for c in payload["changes"]] == ["hold", "morning"]
     assert payload["timing"] == "morning"
     assert payload["steps"][-1]["time"] == "08:00"
-    assert payload["devices_needed"] == ["syringe-1ml", "syringe-3ml", "syringe-5ml", "syringe-10ml"]
+    assert payload["devices_needed"] == ["syringe-1ml", "syringe-3ml", "syringe-5ml"]
 
 
 @pytest.mark.parametrize(

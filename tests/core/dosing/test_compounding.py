@@ -19,9 +19,14 @@ MADE = dt.date(2026, 12, 1)
 
 def test_the_issue_example_preserved_liquid():
     prep = compound_liquid(4.5, 30, preserved=True, prepared_on=MADE)
-    assert prep.volume_per_dose_ml == Decimal("4.5")
-    assert prep.device == "syringe-10ml"
-    assert prep.required_volume_ml == 135
+    # 4.5 mL falls between the 0.2 mL lines of every 5 and 10 mL syringe: measured 4.4 mL, warned,
+    # a strength that lands on a line suggested, on the label too.
+    assert (prep.exact_volume_ml, prep.volume_per_dose_ml, prep.device) == (Decimal("4.5"), Decimal("4.4"), "syringe-5ml")
+    assert not prep.on_a_line
+    assert prep.suggested_concentration_mg_per_ml == Decimal("0.5")
+    assert prep.label.startswith("CHECK BEFORE LABELLING: 4.5 mL is not on a line")
+    assert "At 0.5 mg/mL the dose is 9 mL, on a line of the 10 mL oral syringe (0.2 mL lines)" in prep.label
+    assert prep.required_volume_ml == 132  # 30 doses of the measured 4.4 mL
     assert (prep.tablets_50mg, prep.total_volume_ml) == (3, 150)  # whole tablets: 150 mL
     assert prep.bud_days == 35
     assert prep.bud_category == "aqueous-preserved"
@@ -152,3 +157,39 @@ def test_vanishingly_small_doses_are_refused_with_the_smallest_preparable_amount
         compound_liquid(dose_mg, 30, prepared_on=dt.date(2026, 11, 24))
     with pytest.raises(CompoundingError, match="too small to prepare"):
         compound_capsules(dose_mg, 30, prepared_on=dt.date(2026, 11, 24))
+
+
+def test_capsule_filler_follows_the_measured_fill_weight():
+    caps = compound_capsules(4.5, 30, source="api", fill_weight_mg=120, prepared_on=MADE)
+    assert (caps.fill_weight_mg, caps.fill_weight_measured) == (120, True)
+    assert (caps.blend_mg, caps.filler_mg) == (3600, 3600 - 135)
+    assert caps.drug_percent_of_fill == Decimal("3.75")
+    assert "Calibration: fill 10 empty Size #3 hard capsules" in caps.worksheet
+    assert "each capsule holds F = 120 mg of blend with 4.5 mg" in caps.worksheet
+    from_tablets = compound_capsules(4.5, 30, fill_weight_mg=120, prepared_on=MADE)
+    assert from_tablets.filler_mg is None  # the tablet powder's own weight is weighed at the bench
+    assert "3600 mg − the tablet powder used (W × 9/10 mg) of filler" in from_tablets.worksheet
+
+
+def test_the_default_size_3_fill_is_what_0_30_ml_of_the_filler_holds():
+    caps = compound_capsules(4.5, 30, prepared_on=MADE)
+    assert caps.fill_weight_measured is False
+    # 0.30 mL × microcrystalline cellulose's loose bulk density (0.28–0.33 g/mL, supplier data sheet):
+    # the default must be at most what 0.30 mL of the filler can hold, never the old 225 mg.
+    assert Decimal("0.30") * Decimal("0.28") * 1000 <= caps.fill_weight_mg <= Decimal("0.30") * Decimal("0.33") * 1000
+    assert caps.blend_mg == caps.fill_weight_mg * 30
+    assert any("Fill weight not measured" in w for w in caps.warnings)
+
+
+@pytest.mark.parametrize(("fill", "message"), [(5, "fill weight 5 mg is out of range"),
+                                                (400, "allowed: 9 to 300 mg"), ("x", "fill weight must be a number")])
+def test_an_impossible_fill_weight_is_refused(fill, message):
+    with pytest.raises(CompoundingError, match=message):
+        compound_capsules(4.5, 30, fill_weight_mg=fill, prepared_on=MADE)
+
+
+def test_the_slow_release_advice_is_a_practice_convention_not_a_fact():
+    caps = compound_capsules(4.5, 30, prepared_on=MADE)
+    assert "Do not dispense LDN as slow release" not in caps.worksheet
+    assert "practice convention" in caps.worksheet
+    assert "hypothesis" in caps.worksheet

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ldncare.core.dosing.compounding_data import (
     get_bud_category,
     get_capsule_size,
@@ -42,5 +44,5 @@ def test_one_recommended_filler_and_slow_release_fillers_are_avoided():
 
 
 def test_capsule_and_tablet_numbers():
-    assert get_capsule_size().fill_mg == 225
+    assert get_capsule_size().volume_ml == Decimal("0.3")
     assert get_tablet().strength_mg == 50

@@ -31,7 +31,7 @@ def test_the_issue_resolutions_are_in_the_data_with_sources():
     ("volume", "device"),
     [("0.5", "syringe-1ml"), ("0.24", "syringe-1ml"), ("0.25", "syringe-1ml-fine"), ("1", "syringe-1ml"),
      ("1.5", "syringe-3ml"), ("3", "syringe-3ml"), ("3.2", "syringe-5ml"), ("4", "syringe-5ml"),
-     ("4.5", "syringe-10ml"), ("10", "syringe-10ml"), ("1.25", None), ("10.5", None)],
+     ("4.5", None), ("4.4", "syringe-5ml"), ("9", "syringe-10ml"), ("10", "syringe-10ml"), ("1.25", None), ("10.5", None)],
 )
 def test_pick_device_takes_the_smallest_that_measures_exactly(volume, device):
     picked = pick_device(Decimal(volume))

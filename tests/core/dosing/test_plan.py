@@ -48,7 +48,8 @@ def test_a_lower_target_ends_the_ladder_there():
 def test_pediatric_dose_is_0_1_mg_per_kg_rounded_down_and_capped(weight, dose):
     plan = build_plan("pediatric", start_date=START, weight_kg=weight)
     assert doses(plan) == [dose]
-    assert plan.steps[0].device is not None
+    # 4.5 mL at 1 mg/mL falls between the 0.2 mL lines of the 5 and 10 mL syringes.
+    assert (plan.steps[0].device is None) == (dose == "4.5")
 
 
 def test_custom_plan_reports_the_step_no_syringe_measures():
@@ -153,7 +154,7 @@ def test_unmeasurable_plans_suggest_strengths_where_every_step_is_measurable():
 
 
 def test_devices_needed_lists_each_syringe_once_in_order_of_use():
-    assert build_plan("gentle", start_date=START).devices_needed == ("syringe-1ml", "syringe-3ml", "syringe-10ml", "syringe-5ml")
+    assert build_plan("gentle", start_date=START).devices_needed == ("syringe-1ml", "syringe-3ml", "syringe-5ml")
 
 
 def test_a_start_date_at_the_end_of_the_calendar_is_refused():

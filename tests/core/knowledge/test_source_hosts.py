@@ -51,7 +51,6 @@ LONG_COVID_WIKI = "https://eng-long-covid-wiki.vercel.app/supplements/supplement
 MIMS_DEV = ("https://sitmspapp.mimsdev.com/vietnam/news-updates/topic/"
             "low-dose-naltrexone-in-fibromyalgia--no-pain-relief--but-memory-boost-possible")
 MEDICDEBATE = "http://medicdebate.s702.sureserver.com/node/761"
-SYRINGE_HOTEL_PAGE = "https://hotelsabruzzo.com/how-do-you-measure-medicine-with-a-syringe"
 BIHARI_SCRIBD = ("https://tr.scribd.com/doc/205423934/"
                  "Bernard-Bihari-MD-Low-Dose-Naltrexone-for-Normalizing-Immune-System-Function")
 NO_CANADIAN_PAGE = "Canadian product monograph copy; no Health Canada page (hres.ca, DPD) was found; the note says so"
@@ -70,9 +69,6 @@ KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
         "was found); the note says it is a secondary copy"),
     ("claims.yaml", MEDICDEBATE): "Sharafaddinzadeh 2010, as in studies.yaml",
     ("condition_evidence.yaml", MEDICDEBATE): "Sharafaddinzadeh 2010, as in studies.yaml",
-    ("compounding.yaml", SYRINGE_HOTEL_PAGE): (
-        "10 mL syringe with 0.5 mL lines: the only page read that gives 0.5 mL; better pages say 0.2 mL, "
-        "flagged for review in a comment above the record"),
     ("studies.yaml", "https://docslib.org/doc/1165186/are-opioid-antagonists-effective-in-attenuating-"
                      "the-core-symptoms-of-autism-spectrum-conditions-in-children-a-systematic-review"): (
         "Roy 2015 review: copy of the article PDF, the publisher page was not read; the note says so"),

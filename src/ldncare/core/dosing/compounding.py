@@ -10,7 +10,10 @@ categories; the Fawcett 1997 stability study (60 days refrigerated) is offered a
 attributed alternative for its own formula only.
 
 Capsules: count × strength → drug needed, tablets, microcrystalline cellulose filler (and the
-fillers to avoid for immediate release), worksheet and label.
+fillers to avoid), worksheet and label. The filler follows the *measured* fill weight of the
+filler in the chosen capsule size (a calibration step on the worksheet); without a
+measurement the default is the capsule's volume × the filler's loose bulk density (sourced),
+which always fits.
 
 Every number from a standard or study carries its source in the data. Verify USP numbers
 against the official USP–NF text. Not medical advice: prescriber and pharmacist decide.
@@ -18,10 +21,12 @@ against the official USP–NF text. Not medical advice: prescriber and pharmacis
 >>> import datetime as dt
 >>> prep = compound_liquid(4.5, 30, preserved=True, prepared_on=dt.date(2026, 12, 1))
 >>> prep.volume_per_dose_ml, prep.device, prep.tablets_50mg, prep.total_volume_ml, prep.bud_days
-(Decimal('4.5'), 'syringe-10ml', 3, Decimal('150'), 35)
+(Decimal('4.4'), 'syringe-5ml', 3, Decimal('150'), 35)
+>>> prep.on_a_line, prep.suggested_concentration_mg_per_ml
+(False, Decimal('0.5'))
 >>> caps = compound_capsules(4.5, 30, prepared_on=dt.date(2026, 12, 1))
->>> caps.api_mg, caps.tablets_50mg, caps.bud_days
-(Decimal('135'), 3, 180)
+>>> caps.api_mg, caps.tablets_50mg, caps.bud_days, caps.fill_weight_mg
+(Decimal('135'), 3, 180, Decimal('84'))
 """
 
 from __future__ import annotations
@@ -37,7 +42,8 @@ from pydantic import Field
 from ldncare.core.dosing.compounding_data import (
     get_bud_category,
     get_capsule_size,
-    get_formula,
+    get_label_warning,
+    get_liquid_formula,
     get_stability_study,
     get_tablet,
     load_fillers,
@@ -48,6 +54,7 @@ from ldncare.core.dosing.devices import (
     pick_device,
     to_fraction,
 )
+from ldncare.core.dosing.plan import measurable_concentrations
 from ldncare.core.dosing.protocols import get_rule
 from ldncare.core.knowledge.records import Record, Source
 
@@ -58,6 +65,7 @@ __all__ = [
     "LiquidPreparation",
     "compound_capsules",
     "compound_liquid",
+    "default_fill_weight_mg",
 ]
 
 MAX_DAYS = 365
@@ -95,6 +103,9 @@ class LiquidPreparation(Record):
     dose_deviation_percent: Decimal
     device: str
     device_name: str
+    on_a_line: bool = Field(description="the prescribed volume falls exactly on a line of the chosen syringe")
+    suggested_concentration_mg_per_ml: Decimal | None = Field(
+        default=None, description="a usual strength at which the dose lands on a line (only when it does not now)")
     batches: tuple[Batch, ...]
     required_volume_ml: Decimal
     total_volume_ml: Decimal
@@ -127,7 +138,13 @@ class CapsulePreparation(Record):
     filler_id: str
     fillers_to_avoid: tuple[str, ...]
     capsule_size: str
-    fill_mg_per_capsule: Decimal
+    capsule_volume_ml: Decimal
+    fill_weight_mg: Decimal = Field(description="net filler weight one capsule holds (measured, or the default)")
+    fill_weight_measured: bool
+    fill_weight_default_mg: Decimal = Field(description="capsule volume × filler loose bulk density")
+    blend_mg: Decimal = Field(description="total powder to fill: count × fill weight")
+    filler_mg: Decimal | None = Field(description="filler to weigh (from powder); None from tablets (blend − tablet powder used)")
+    drug_percent_of_fill: Decimal
     bud_days: int
     bud_basis: str
     prepared_on: dt.date
@@ -221,7 +238,7 @@ def compound_liquid(
     if not 0 <= overage <= 25:
         raise CompoundingError(f"overage {_dec(overage)} % is out of range; allowed: 0 to 25 %")
 
-    formula = get_formula("fawcett-1mg-per-ml" if preserved else "water-unpreserved")
+    formula = get_liquid_formula(preserved)
     category = get_bud_category(formula.bud_category)
     study = get_stability_study(formula.stability_study) if formula.stability_study else None
     warnings: list[str] = []
@@ -230,6 +247,7 @@ def compound_liquid(
     exact_ml = dose / concentration
     device = pick_device(exact_ml)
     measured_ml = exact_ml
+    suggested = None
     if device is None:
         holding = [d for d in load_devices() if to_fraction(d.capacity_ml) >= exact_ml]
         if not holding:
@@ -239,11 +257,14 @@ def compound_liquid(
                 f"({_dec(largest)} mL); allowed: a concentration of at least {_dec(dose / largest)} mg/mL")
         device = holding[0]
         measured_ml = nearest_measurable_ml(exact_ml, device)
+        suggested = _suggest_concentration(dose, concentration)
+        hint = (f"At {_dec(suggested)} mg/mL the dose is {_dec(dose / suggested)} mL, on a line of the "
+                f"{pick_device(dose / suggested).name}." if suggested is not None
+                else "No usual strength puts it on a line; ask the prescriber for a dose that does.")
         warnings.append(
-            f"{_dec(exact_ml)} mL is not on a line of any listed syringe; measured as {_dec(measured_ml)} mL with the "
-            f"{device.name}, which gives {_dec(measured_ml * concentration)} mg "
-            f"({_pct((measured_ml * concentration - dose) / dose * 100)} %). Ask the prescriber, or pick a concentration "
-            "that makes the dose land on a line.")
+            f"{_dec(exact_ml)} mL is not on a line of any listed syringe; the nearest line of the {device.name} is "
+            f"{_dec(measured_ml)} mL, which gives {_dec(measured_ml * concentration)} mg "
+            f"({_pct((measured_ml * concentration - dose) / dose * 100)} %). {hint} Ask the prescriber before labelling.")
     sources.extend(device.sources)
     delivered = measured_ml * concentration
 
@@ -279,7 +300,9 @@ def compound_liquid(
         "preserved": preserved, "formula": formula.id, "exact_volume_ml": _dec(exact_ml),
         "volume_per_dose_ml": _dec(measured_ml), "delivered_dose_mg": _dec(delivered),
         "dose_deviation_percent": _pct((delivered - dose) / dose * 100), "device": device.id,
-        "device_name": device.name, "batches": tuple(batches),
+        "device_name": device.name, "on_a_line": measured_ml == exact_ml,
+        "suggested_concentration_mg_per_ml": _dec(suggested) if suggested is not None else None,
+        "batches": tuple(batches),
         "required_volume_ml": sum((b.required_volume_ml for b in batches), Decimal(0)),
         "total_volume_ml": sum((b.volume_ml for b in batches), Decimal(0)),
         "api_mg": sum((b.api_mg for b in batches), Decimal(0)), "tablets_50mg": sum(b.tablets_50mg for b in batches),
@@ -291,6 +314,14 @@ def compound_liquid(
     prep["worksheet"] = _liquid_worksheet(prep, formula)
     prep["label"] = _liquid_label(prep)
     return LiquidPreparation(**prep)
+
+
+def _suggest_concentration(dose: Fraction, current: Fraction) -> Fraction | None:
+    """The usual strength nearest ``current`` (by ratio) at which ``dose`` lands on a syringe line."""
+    fits = [to_fraction(c) for c in measurable_concentrations([_dec(dose)])]
+    if not fits:
+        return None
+    return min(fits, key=lambda c: (max(c / current, current / c), c))
 
 
 def _batches(delivered: Fraction, days: int, bud_days: int, concentration: Fraction, source: str,
@@ -347,13 +378,29 @@ def _liquid_worksheet(prep: dict, formula) -> str:
 
 def _liquid_label(prep: dict) -> str:
     first = prep["batches"][0]
-    return "\n".join([
+    lines = []
+    if not prep["on_a_line"]:
+        lines.append(f"CHECK BEFORE LABELLING: {prep['warnings'][0]}")
+    lines += [
         f"Naltrexone hydrochloride {prep['concentration_mg_per_ml']} mg/mL oral liquid (LDN), {first.volume_ml} mL",
         f"Take {prep['volume_per_dose_ml']} mL ({prep['delivered_dose_mg']} mg) by mouth once daily as directed by your "
         f"prescriber. Measure with the {prep['device_name']}.",
         f"Shake well. Store: {prep['storage']}. Discard after {prep['beyond_use_date']}.",
-        "Compounded preparation. Keep out of reach of children. Do not take with opioid medicines.",
-    ])
+        f"Compounded preparation. Keep out of reach of children. {get_label_warning().text}",
+    ]
+    return "\n".join(lines)
+
+
+def default_fill_weight_mg(capsule_size: str = "size-3") -> Decimal:
+    """What one capsule of this size holds of the recommended filler by default: its volume ×
+    the filler's loose bulk density (the low end of the supplier's range, so it always fits).
+
+    >>> default_fill_weight_mg("size-3")
+    Decimal('84')
+    """
+    size = get_capsule_size(capsule_size)
+    filler = next(f for f in load_fillers() if f.use == "recommended")
+    return _dec(to_fraction(size.volume_ml) * to_fraction(filler.bulk_density_g_per_ml) * 1000)
 
 
 def compound_capsules(
@@ -362,13 +409,19 @@ def compound_capsules(
     *,
     source: Literal["tablets", "api"] = "tablets",
     capsule_size: str = "size-3",
+    fill_weight_mg=None,
+    calibration_capsules: int = 10,
     prepared_on: dt.date,
 ) -> CapsulePreparation:
     """Compute immediate-release LDN capsules: drug, tablets, filler, BUD, worksheet, label.
 
-    >>> caps = compound_capsules(1.5, 60, prepared_on=dt.date(2026, 12, 1))
-    >>> caps.api_mg, caps.tablets_50mg, caps.tablet_powder_fraction
-    (Decimal('90'), 2, '9/10')
+    ``fill_weight_mg`` is the measured net weight of filler one capsule of ``capsule_size``
+    holds (fill ``calibration_capsules`` empty capsules with filler alone, weigh, subtract the
+    shells, divide). Without it the default is the capsule volume × the filler's bulk density.
+
+    >>> caps = compound_capsules(1.5, 60, fill_weight_mg=120, source="api", prepared_on=dt.date(2026, 12, 1))
+    >>> caps.api_mg, caps.blend_mg, caps.filler_mg, caps.drug_percent_of_fill
+    (Decimal('90'), Decimal('7200'), Decimal('7110'), Decimal('1.25'))
     """
     strength = _number(strength_mg, "strength")
     _check(strength, "strength", 0, get_rule("low-dose-ceiling").value, "mg")
@@ -380,6 +433,23 @@ def compound_capsules(
         size = get_capsule_size(capsule_size)
     except LookupError as exc:
         raise CompoundingError(str(exc)) from None
+    if not isinstance(calibration_capsules, int) or not 5 <= calibration_capsules <= 100:
+        raise CompoundingError(f"calibration capsules {calibration_capsules} is out of range; allowed: 5 to 100")
+    default_fill = to_fraction(default_fill_weight_mg(size.id))
+    # At most the capsule's volume of powder at 1 g/mL (LDN fillers are far lighter); at least
+    # twice the drug, so that the drug stays a minor part of the fill.
+    most = to_fraction(size.volume_ml) * 1000
+    if fill_weight_mg is None:
+        fill = default_fill
+    else:
+        fill = _number(fill_weight_mg, "fill weight")
+        if not (2 * strength <= fill <= most):
+            raise CompoundingError(
+                f"fill weight {_dec(fill)} mg is out of range for a {size.name} ({size.volume_ml} mL) and "
+                f"{_dec(strength)} mg capsules; allowed: {_dec(2 * strength)} to {_dec(most)} mg")
+    if fill < 2 * strength:
+        raise CompoundingError(f"a {size.name} holds about {_dec(fill)} mg, too little for {_dec(strength)} mg; "
+                               "allowed: a larger capsule size")
     api = strength * count
     tablet = get_tablet()
     tablets = math.ceil(api / to_fraction(tablet.strength_mg)) if source == "tablets" else 0
@@ -391,17 +461,33 @@ def compound_capsules(
     warnings = [f"Do not use {f.name} as filler: {f.reason}" for f in avoid]
     if count > category.bud_days:
         warnings.append(f"{count} capsules at one a day outlast the {category.bud_days}-day BUD.")
-    fill_total = to_fraction(size.fill_mg) * count
+    if fill_weight_mg is None:
+        warnings.append(
+            f"Fill weight not measured: the sheet uses {_dec(fill)} mg ({size.volume_ml} mL × {filler.bulk_density_g_per_ml} "
+            "g/mL loose bulk density). Calibrate before filling; the filler changes with the measured weight.")
+    blend = fill * count
+    filler_mg = blend - api if source == "api" else None
     drug_line = (f"Crush {tablets} × 50 mg naltrexone HCl tablets ({_dec(tablets * to_fraction(tablet.strength_mg))} mg). "
                  f"Weigh all of the powder (W mg) and use {fraction} of it (W × {fraction} mg), which holds {_dec(api)} mg."
                  if source == "tablets" else f"Weigh {_dec(api)} mg naltrexone HCl powder.")
+    filler_line = (f"Filler: {filler.name} ({filler.reason}): {_dec(blend)} mg of blend in all, so add "
+                   + (f"{_dec(filler_mg)} mg of filler." if filler_mg is not None
+                      else f"{_dec(blend)} mg − the tablet powder used (W × {fraction} mg) of filler.")
+                   + " Mix by geometric dilution, then fill.")
+    measured = (f"measured: {_dec(fill)} mg" if fill_weight_mg is not None
+                else f"not measured yet; default {_dec(fill)} mg = {size.volume_ml} mL × {filler.bulk_density_g_per_ml} g/mL")
     bud_date = prepared_on + dt.timedelta(days=category.bud_days)
+    percent = _pct(strength / fill * 100)
     worksheet = "\n".join([
         f"COMPOUNDING WORKSHEET: naltrexone hydrochloride {_dec(strength)} mg immediate-release capsules × {count}",
         f"Drug needed: {_dec(strength)} mg × {count} = {_dec(api)} mg naltrexone hydrochloride.",
         drug_line,
-        f"Filler: {filler.name} ({filler.reason}) to a total fill of about {_dec(fill_total)} mg "
-        f"({count} × {size.name} at about {size.fill_mg} mg each); mix by geometric dilution, fill, check weights.",
+        f"Calibration: fill {calibration_capsules} empty {size.name.removesuffix(' capsule')} capsules with {filler.name} alone, the way this batch "
+        f"will be filled; weigh them, subtract {calibration_capsules} empty shells and divide by {calibration_capsules}: "
+        f"the fill weight F per capsule ({measured}).",
+        filler_line,
+        f"Content check: each capsule holds F = {_dec(fill)} mg of blend with {_dec(strength)} mg naltrexone HCl "
+        f"({percent} % of the fill). Weigh filled capsules against F plus the shell weight.",
         *(f"WARNING: {w}" for w in warnings),
         f"BUD: {category.bud_days} days — {category.name} ({category.sources[0].url}); prepared {prepared_on}, "
         f"discard after {bud_date}. Storage: {category.storage}.",
@@ -411,7 +497,7 @@ def compound_capsules(
         f"Naltrexone hydrochloride {_dec(strength)} mg capsules (LDN, immediate release), quantity {count}",
         "Take 1 capsule by mouth once daily as directed by your prescriber.",
         f"Store: {category.storage}. Discard after {bud_date}.",
-        "Compounded preparation. Keep out of reach of children. Do not take with opioid medicines.",
+        f"Compounded preparation. Keep out of reach of children. {get_label_warning().text}",
     ])
     sources = [*category.sources, *filler.sources, *size.sources] + [s for f in avoid for s in f.sources]
     if source == "tablets":
@@ -420,7 +506,10 @@ def compound_capsules(
         strength_mg=_dec(strength), count=count, source=source, api_mg=_dec(api), tablets_50mg=tablets,
         tablet_powder_fraction=str(fraction) if fraction is not None else None, filler=filler.name,
         filler_id=filler.id, fillers_to_avoid=tuple(f.id for f in avoid), capsule_size=size.id,
-        fill_mg_per_capsule=size.fill_mg, bud_days=category.bud_days,
+        capsule_volume_ml=size.volume_ml, fill_weight_mg=_dec(fill), fill_weight_measured=fill_weight_mg is not None,
+        fill_weight_default_mg=_dec(default_fill), blend_mg=_dec(blend),
+        filler_mg=_dec(filler_mg) if filler_mg is not None else None, drug_percent_of_fill=percent,
+        bud_days=category.bud_days,
         bud_basis=f"{category.name}: {category.bud_days} days ({category.sources[0].url})", prepared_on=prepared_on,
         beyond_use_date=bud_date, worksheet=worksheet, label=label, warnings=tuple(warnings),
         sources=tuple(dict.fromkeys(sources)),

@@ -1,5 +1,6 @@
 """Compounding knowledge as typed records: USP <795> BUD categories, the stability study,
-liquid formulas, capsule fillers, capsule sizes and the 50 mg tablet.
+liquid formulas, capsule fillers (with density), capsule sizes (volume), the 50 mg tablet and
+the warnings every label carries.
 
 The numbers live in ``knowledge/data/compounding.yaml``, each with sources.
 
@@ -9,6 +10,8 @@ The numbers live in ``knowledge/data/compounding.yaml``, each with sources.
 60
 >>> [f.id for f in load_fillers() if f.use == "recommended"]
 ['microcrystalline-cellulose']
+>>> get_capsule_size("size-3").volume_ml
+Decimal('0.3')
 """
 
 from __future__ import annotations
@@ -26,14 +29,18 @@ __all__ = [
     "Filler",
     "Formula",
     "Ingredient",
+    "LabelWarning",
     "StabilityStudy",
     "Tablet",
     "get_bud_category",
     "get_capsule_size",
     "get_formula",
+    "get_label_warning",
+    "get_liquid_formula",
     "get_stability_study",
     "get_tablet",
     "load_bud_categories",
+    "load_capsule_sizes",
     "load_fillers",
     "load_formulas",
 ]
@@ -86,13 +93,21 @@ class Filler(SourcedRecord):
     name: str
     use: Literal["recommended", "avoid"]
     reason: str
+    bulk_density_g_per_ml: Decimal | None = Field(default=None, gt=0, le=2,
+                                                  description="loose bulk density (supplier data sheet)")
 
 
 class CapsuleSize(SourcedRecord):
-    """A capsule size and about how much powder it holds."""
+    """A capsule size and its volume (what it holds in mg depends on the powder's density)."""
 
     name: str
-    fill_mg: Decimal = Field(gt=0)
+    volume_ml: Decimal = Field(gt=0, le=2)
+
+
+class LabelWarning(SourcedRecord):
+    """A warning every dispensed label carries."""
+
+    text: str
 
 
 class Tablet(SourcedRecord):
@@ -139,9 +154,24 @@ def get_formula(formula_id: str) -> Formula:
     return _get(load_formulas(), formula_id, "formula")
 
 
+def get_liquid_formula(preserved: bool) -> Formula:
+    """The oral liquid formula: the preserved Fawcett formula or plain (unpreserved) water."""
+    return get_formula("fawcett-1mg-per-ml" if preserved else "water-unpreserved")
+
+
+def load_capsule_sizes() -> tuple[CapsuleSize, ...]:
+    """The standard hard-capsule sizes with their volumes."""
+    return load_records(_FILE, CapsuleSize, key="capsule_sizes")
+
+
 def get_capsule_size(size_id: str = "size-3") -> CapsuleSize:
     """The capsule size with this id."""
-    return _get(load_records(_FILE, CapsuleSize, key="capsule_sizes"), size_id, "capsule size")
+    return _get(load_capsule_sizes(), size_id, "capsule size")
+
+
+def get_label_warning(warning_id: str = "opioid-warning") -> LabelWarning:
+    """A warning text every label carries (default: the opioid warning)."""
+    return _get(load_records(_FILE, LabelWarning, key="label_warnings"), warning_id, "label warning")
 
 
 def get_tablet(tablet_id: str = "naltrexone-hcl-50mg") -> Tablet:

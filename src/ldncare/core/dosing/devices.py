@@ -8,12 +8,19 @@ Devices are tried smallest first ("use the smallest syringe you can"), and at eq
 coarser-graduated record first: a volume on a 0.02 mL line is measurable with any 1 mL oral
 syringe, so the 0.01 mL syringe is named only when a volume needs it.
 
+Each device's capacity and line spacing is a data record with its sources
+(``knowledge/data/compounding.yaml``): 1 mL 0.02 (and 0.01) mL, 3 mL 0.1 mL, 5 mL and 10 mL
+0.2 mL. A volume that falls between lines has no device here; the compounding calculator then
+warns and suggests a concentration that lands on a line.
+
 >>> pick_device(Decimal("0.5")).id
 'syringe-1ml'
 >>> pick_device(Decimal("0.25")).id
 'syringe-1ml-fine'
->>> pick_device(Decimal("4.5")).id
-'syringe-10ml'
+>>> pick_device(Decimal("4.4")).id
+'syringe-5ml'
+>>> pick_device(Decimal("4.5")) is None  # between two 0.2 mL lines on 5 and 10 mL syringes
+True
 >>> pick_device(Decimal("1.25")) is None
 True
 """

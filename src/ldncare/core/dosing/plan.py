@@ -9,7 +9,9 @@ A step no syringe can measure is kept (the dose is the prescriber's) and reporte
 >>> import datetime as dt
 >>> plan = build_plan("article", start_date=dt.date(2026, 12, 1))
 >>> [(str(s.dose_mg), s.start_date.isoformat(), s.volume_ml, s.device) for s in plan.steps]
-[('1.5', '2026-12-01', Decimal('1.5'), 'syringe-3ml'), ('3', '2026-12-15', Decimal('3'), 'syringe-3ml'), ('4.5', '2026-12-29', Decimal('4.5'), 'syringe-10ml')]
+[('1.5', '2026-12-01', Decimal('1.5'), 'syringe-3ml'), ('3', '2026-12-15', Decimal('3'), 'syringe-3ml'), ('4.5', '2026-12-29', Decimal('4.5'), None)]
+>>> [str(s.dose_mg) for s in plan.unmeasurable_steps]  # 4.5 mL: between the 0.2 mL lines of 5 and 10 mL syringes
+['4.5']
 >>> plan.steps[0].time
 '22:00'
 """
