@@ -97,11 +97,33 @@ def test_condition_human_output_shows_certainty_summary_and_meta_analysis():
     out = result.stdout
     assert "Certainty of evidence (GRADE): Low" in out
     assert "What this means for you" in out
-    assert "Meta-analysis (pain, 3 trials" in out
+    assert "Meta-analysis (pain): not pooled" in out
+    assert "side by side, unpooled" in out
+    assert "Younger 2013: d_z_crossover -0.46" in out  # each study on its own measure
+    assert "Published synthesis, Ologunowa 2025" in out
+    assert "0 in controlled trials of Ulcerative colitis alone" in run("ulcerative colitis").stdout
     assert "not medical advice" in out
     autism = run("autism")
     assert "not LDN in the modern sense" in autism.stdout
-    assert "Meta-analysis (pain): not possible" in autism.stdout
+    assert "Meta-analysis (pain): not pooled: no controlled study" in autism.stdout
+
+
+def test_fibromyalgia_json_names_the_measure_of_every_effect_and_splits_participants():
+    data = run_json("fibromyalgia", "--json")
+    ma = data["meta_analysis"]
+    if ma["poolable"]:  # a pooled analysis names one measure for every pooled study, and the conversion used
+        assert {s["effect_measure"] for s in ma["studies"]} == {ma["effect_measure"]}
+        assert all("conversion" in s for s in ma["studies"])
+    else:
+        assert {s["effect_measure"] for s in ma["side_by_side"]} >= {"d_z_crossover", "effect_size_unnamed", "MD"}
+    published = {p["id"] for p in ma["published"]}
+    assert {"ologunowa2025-fibromyalgia-meta", "annmedsurg2025-fibromyalgia-meta"} <= published
+    parts = data["numbers"]["participants"]
+    assert set(parts) == {"controlled_trials", "uncontrolled_studies", "registers", "mixed_condition_cohorts"}
+    uc = run_json("ulcerative-colitis", "--json")["numbers"]["participants"]
+    assert uc["controlled_trials"] == 0
+    assert uc["registers"] == 582
+    assert uc["mixed_condition_cohorts"] == 47
 
 
 def test_unknown_condition_exits_2_with_closest_matches():
@@ -161,19 +183,35 @@ def test_cite_all_and_file_and_errors(tmp_path):
     assert run("cite", "nonsense-condition", "--format", "ris").exit_code == 2
 
 
-def test_forest(tmp_path):
-    png = tmp_path / "forest.png"
-    result = run("forest", "fibromyalgia", "-o", str(png))
-    assert result.exit_code == 0, result.output
-    assert png.read_bytes().startswith(b"\x89PNG")
-    assert "3 trials" in result.stdout
-    svg = tmp_path / "forest.svg"
-    assert run("forest", "fibromyalgia", "--output", str(svg)).exit_code == 0
-    assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+def _two_md_trials():
+    from ldncare.core.knowledge.studies import Effect, get_study
+
+    base = get_study("bruun2024-fibromyalgia-final-rct")
+    return tuple(
+        base.model_copy(update={"id": sid, "effects": [Effect(
+            outcome_domain="pain", instrument="pain NRS", effect_measure="MD", scale="NRS 0-10",
+            estimate=est, ci_low=est - 0.6, ci_high=est + 0.6, basis="stated")]})
+        for sid, est in (("alpha", -0.5), ("beta", -0.2))
+    )  # fmt: skip
+
+
+def test_forest(tmp_path, monkeypatch):
     crohns = run("forest", "crohns", "-o", str(tmp_path / "c.png"))
     assert crohns.exit_code == 2
     assert "no meta-analysis for crohns-disease" in crohns.stderr
     assert not (tmp_path / "c.png").exists()
+    fm = run("forest", "fibromyalgia", "-o", str(tmp_path / "fm.png"))
+    assert fm.exit_code == 2  # different effect measures: never one pooled estimate, so no forest plot
+    assert "side by side" in fm.stderr
+    monkeypatch.setattr("ldncare.core.evidence.meta_analysis.studies_for_condition", lambda _c: _two_md_trials())
+    png = tmp_path / "forest.png"
+    result = run("forest", "fibromyalgia", "-o", str(png))
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert "2 trials, pooled MD" in result.stdout
+    svg = tmp_path / "forest.svg"
+    assert run("forest", "fibromyalgia", "--output", str(svg)).exit_code == 0
+    assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert run("forest", "fibromyalgia", "-o", str(tmp_path / "f.pdf")).exit_code == 2
     assert run("forest", "fibromyalgia", "-o", str(tmp_path / "missing" / "f.png")).exit_code == 2
 

@@ -108,12 +108,23 @@ def overview(
     if as_json:
         print_json([_count_row(s) for s in summaries])
         return
-    table = Table(title="LDN evidence by condition", caption=f"Study levels: {SCHEME}. {NOT_ADVICE}")
-    for column in ("Condition", "Id", "Certainty", "Studies", "Reviews", "Participants"):
-        table.add_column(column, justify="right" if column in ("Studies", "Reviews", "Participants") else "left")
+    table = Table(
+        title="LDN evidence by condition",
+        caption="Studies: primary studies +reviews. People, counted apart and never added: Trials = in controlled trials of the "
+        "condition alone; Registry = in prescription registers; Other = in uncontrolled studies / in cohorts mixing conditions. "
+        f"Study levels: {SCHEME}. {NOT_ADVICE}",
+    )
+    numeric = ("Studies", "Trials", "Registry", "Other")
+    table.add_column("Condition", min_width=12)  # the longest single word, "Fibromyalgia", never cut
+    table.add_column("Id", overflow="fold")
+    table.add_column("Certainty")
+    for column in numeric:
+        table.add_column(column, justify="right")
     for s in summaries:
-        table.add_row(s.condition.name, s.condition.id, s.certainty_label, str(s.n_studies), str(s.n_reviews),
-                      str(s.total_participants))  # fmt: skip
+        p = s.participants
+        table.add_row(s.condition.name, s.condition.id, s.certainty_label, f"{s.n_studies} +{s.n_reviews}r",
+                      str(p["controlled_trials"]), str(p["registers"]),
+                      f"{p['uncontrolled_studies']}/{p['mixed_condition_cohorts']}")  # fmt: skip
     Console().print(table)
 
 
@@ -146,9 +157,12 @@ def show(
         console.print(f"\n{summary.summary}")
     if summary.what_this_means:
         console.print(f"\n[bold]What this means for you:[/bold] {summary.what_this_means}")
+    p = summary.participants
     console.print(
-        f"\n{summary.n_studies} studies ({summary.n_controlled} controlled), {summary.n_reviews} reviews, "
-        f"{summary.total_participants} participants in primary studies."
+        f"\n{summary.n_studies} studies ({summary.n_controlled} controlled), {summary.n_reviews} reviews. Participants: "
+        f"{p['controlled_trials']} in controlled trials of {cond.name} alone, {p['uncontrolled_studies']} in uncontrolled "
+        f"studies, {p['registers']} in prescription registers, {p['mixed_condition_cohorts']} in cohorts mixing conditions "
+        "(counted apart, never added up)."
     )
     console.print(f"\n[bold]Studies[/bold] (level: {SCHEME}; 1 best, 5 weakest)")
     for g in summary.studies:
@@ -165,15 +179,31 @@ def show(
         for result in s.results[:3]:
             flag = " [computed]" if result.basis == "computed" else ""
             console.print(f"      - {result.text}{flag}", markup=False)
-    if hasattr(pooled, "estimate"):
-        console.print(
-            f"Meta-analysis ({outcome}, {pooled.k} trials, {pooled.measure.replace('_', ' ')}): "
-            f"{pooled.estimate:.2f} (95% CI {pooled.ci_low:.2f} to {pooled.ci_high:.2f}), negative favours LDN; "
-            f"I² {pooled.i2:.0%}. See 'ldncare evidence forest {cond.id} -o forest.png'."
-        )
-    else:
-        console.print(f"Meta-analysis ({outcome}): not possible: {pooled.reason}.")
+    _print_pooled(console, pooled, cond, outcome)
     console.print(NOT_ADVICE)
+
+
+def _print_pooled(console: Console, pooled: Any, cond: Condition, outcome: str) -> None:
+    if pooled.poolable:
+        scale = f" on {pooled.scale}" if pooled.scale else ""
+        console.print(
+            f"\nMeta-analysis ({outcome}, {pooled.k} trials, all as {pooled.effect_measure}{scale}: {pooled.measure_label}): "
+            f"{pooled.estimate:.2f} (95% CI {pooled.ci_low:.2f} to {pooled.ci_high:.2f}), negative favours LDN; "
+            f"I² {pooled.i2:.0%}. See 'ldncare evidence forest {cond.id} -o forest.png'.",
+            markup=False,
+        )
+        for e in pooled.effects:
+            if e.conversion:
+                console.print(f"  {e.label}: converted from {e.reported_measure} ({e.conversion.method})", markup=False)
+    else:
+        console.print(f"\nMeta-analysis ({outcome}): not pooled: {pooled.reason}.", markup=False)
+        for e in pooled.side_by_side:
+            ci = f" (95% CI {e.ci_low:g} to {e.ci_high:g})" if e.ci_low is not None else ""
+            p = f", P = {e.p_value:g}" if e.p_value is not None else ""
+            scale = f" on {e.scale}" if e.scale else ""
+            console.print(f"  {e.label}: {e.effect_measure}{scale} {e.estimate:.2f}{ci}{p}: {e.measure_label}", markup=False)
+    for pub in pooled.published:
+        console.print(f"  Published synthesis, {pub['label']} ({pub['n_included_studies'] or '?'} studies): {pub['text']}", markup=False)
 
 
 @app.command("search")
@@ -256,13 +286,13 @@ def forest_command(
         fail(f"output file must end in .png or .svg, not {output.name!r}")
     cond = _resolve(condition)
     pooled = pool_condition(cond.id, outcome)
-    if not hasattr(pooled, "estimate"):
+    if not pooled.poolable:
         fail(f"no meta-analysis for {cond.id} ({outcome}): {pooled.reason}")
     if not output.parent.is_dir():
         fail(f"directory {str(output.parent)!r} does not exist")
     draw_forest(pooled, output)
     typer.echo(
-        f"wrote {output}: {pooled.k} trials, pooled {pooled.measure.replace('_', ' ')} {pooled.estimate:.2f} "
+        f"wrote {output}: {pooled.k} trials, pooled {pooled.effect_measure} {pooled.estimate:.2f} "
         f"(95% CI {pooled.ci_low:.2f} to {pooled.ci_high:.2f}), negative favours LDN"
     )
 

@@ -22,18 +22,45 @@ def test_every_condition_has_a_summary_with_its_studies():
 
 def test_fibromyalgia_numbers():
     s = summarize_condition("fibromyalgia")
-    assert s.n_studies == 4  # Younger 2009, Younger 2013, Bested 2023, Bruun 2024
-    assert s.n_reviews == 4  # Vatvani 2024, Rassi-Mariani 2024, Kim 2020, Rupp 2023
-    assert s.total_participants == 10 + 31 + 58 + 99
+    # Younger 2009, Younger 2013, Bested 2023, Bruun 2024; Bruun-Plesner 2020 (dose finding), Parkitny 2017 (pilot)
+    assert s.n_studies == 6
+    # Vatvani 2024, Rassi-Mariani 2024, Kim 2020, Rupp 2023, Ologunowa 2025, Ann Med Surg 2025, Partridge 2023, Yang 2023
+    assert s.n_reviews == 8
+    assert s.participants == {
+        "controlled_trials": 10 + 31 + 58 + 99,
+        "uncontrolled_studies": 27 + 8,
+        "registers": 0,
+        "mixed_condition_cohorts": 0,
+    }
     assert s.n_controlled == 4
     assert s.designs == {
         "narrative_review": 1,
         "nonrandomized_controlled": 1,
+        "prospective_uncontrolled": 2,
         "rct_crossover": 2,
         "rct_parallel": 1,
         "scoping_review": 1,
-        "systematic_review_rcts": 2,
+        "systematic_review_mixed": 3,
+        "systematic_review_rcts": 3,
     }
+
+
+def test_participants_are_counted_apart_never_added_up():
+    """Ulcerative colitis has no UC trial: its 629 people are a register (582, mostly Crohn's) and a mixed IBD cohort (47)."""
+    uc = summarize_condition("ulcerative-colitis")
+    assert uc.participants == {"controlled_trials": 0, "uncontrolled_studies": 0, "registers": 582, "mixed_condition_cohorts": 47}
+    assert uc.trial_participants == 0
+    crohns = summarize_condition("crohns-disease")
+    assert crohns.participants["controlled_trials"] == 40 + 14
+    assert crohns.participants["registers"] == 582
+    for summary in summarize_all():
+        total = sum(g.study.n_enrolled or 0 for g in summary.primary)
+        assert sum(summary.participants.values()) == total  # every person is counted once, in one kind
+    d = uc.to_dict()
+    assert d["numbers"]["participants"]["controlled_trials"] == 0
+    assert "total_participants" not in d["numbers"]
+    kinds = {x["id"]: x["participant_kind"] for x in d["studies"]}
+    assert kinds == {"raknes2018-ibd-register": "registers", "lie2018-ibd-prospective": "mixed_condition_cohorts"}
 
 
 def test_studies_sorted_by_level_then_newest():

@@ -47,8 +47,30 @@ def raw_records() -> list[dict]:
     return yaml.safe_load((DATA_DIR / "studies.yaml").read_text(encoding="utf-8"))
 
 
+# Added by the literature search of issue 15 (2026-12-04): syntheses and trials the first research round missed.
+SEARCH_2026_12_IDS = {
+    "ologunowa2025-fibromyalgia-meta", "annmedsurg2025-fibromyalgia-meta", "bruunplesner2020-fibromyalgia-dose-finding",
+    "parkitny2017-fibromyalgia-cytokines", "partridge2023-fibromyalgia-sr", "yang2023-fibromyalgia-sr",
+    "raknes2019-psychotropics-register", "byambasuren2025-longcovid-sr",
+}  # fmt: skip
+
+
 def test_every_verified_research_record_is_converted_with_its_id():
-    assert {s.id for s in load_studies()} == RESEARCH_IDS
+    assert {s.id for s in load_studies()} == RESEARCH_IDS | SEARCH_2026_12_IDS
+
+
+def test_the_2025_fibromyalgia_syntheses_are_in_the_atlas_with_their_findings():
+    negative = get_study("ologunowa2025-fibromyalgia-meta")
+    assert negative.doi == "10.1080/15360288.2025.2496526"
+    vs_placebo = next(r for r in negative.results if "standardized_mean_difference" in r.values)
+    assert vs_placebo.values["ci_low"] < 0 < vs_placebo.values["ci_high"]  # no benefit over placebo
+    positive = get_study("annmedsurg2025-fibromyalgia-meta")
+    assert (positive.pmid, positive.n_included_studies) == ("40337423", 5)
+    assert positive.results[0].values["ci_high"] < 0
+    dose_finding = get_study("bruunplesner2020-fibromyalgia-dose-finding")
+    assert (dose_finding.pmid, dose_finding.dose_range_mg, dose_finding.results[0].values["ed50_mg"]) == ("32068870", (0.75, 6.0), 3.88)
+    vatvani = get_study("vatvani2024-fibromyalgia-meta")
+    assert (vatvani.pmid, vatvani.doi) == ("39344363", "10.3344/kjp.24202")
 
 
 def test_every_study_has_a_followable_source_and_a_review_stamp():
@@ -125,7 +147,7 @@ def test_stated_and_computed_are_kept_apart():
     younger = get_study("younger2013-fibromyalgia-crossover")
     assert younger.effects[0].basis == "computed"
     bruun = get_study("bruun2024-fibromyalgia-final-rct")
-    md = next(e for e in bruun.effects if e.measure == "mean_difference")
+    md = next(e for e in bruun.effects if e.effect_measure == "MD")
     assert (md.estimate, md.ci_low, md.ci_high, md.basis) == (-0.34, -0.95, 0.27, "stated")
 
 
@@ -168,7 +190,7 @@ def test_mg_per_kg_dose_must_be_flagged(raw_records):
 def test_effects_only_on_controlled_designs(raw_records):
     record = copy.deepcopy(next(r for r in raw_records if r["id"] == "smith2007-crohns-openlabel"))
     record["effects"] = [
-        {"outcome_domain": "pain", "instrument": "x", "measure": "mean_difference", "estimate": -1.0, "se": 0.5, "basis": "stated"}
+        {"outcome_domain": "pain", "instrument": "x", "effect_measure": "MD", "scale": "NRS 0-10", "estimate": -1.0, "se": 0.5, "basis": "stated"}
     ]
     with pytest.raises(ValidationError, match="controlled design"):
         Study.model_validate(record)
@@ -176,9 +198,9 @@ def test_effects_only_on_controlled_designs(raw_records):
 
 def test_computed_effect_needs_its_derivation():
     with pytest.raises(ValidationError, match="derivation"):
-        Effect(outcome_domain="pain", instrument="x", measure="mean_difference", estimate=-1.0, se=0.5, basis="computed")
+        Effect(outcome_domain="pain", instrument="x", effect_measure="MD", scale="NRS 0-10", estimate=-1.0, se=0.5, basis="computed")
     with pytest.raises(ValidationError, match="within its confidence interval"):
-        Effect(outcome_domain="pain", instrument="x", measure="mean_difference", estimate=1.0, ci_low=-1, ci_high=0, basis="stated")
+        Effect(outcome_domain="pain", instrument="x", effect_measure="MD", scale="NRS 0-10", estimate=1.0, ci_low=-1, ci_high=0, basis="stated")
 
 
 def test_studies_for_condition_is_sorted_newest_first():

@@ -43,9 +43,46 @@ def test_crohns_page_shows_summary_certainty_reasons_studies_and_sources(client)
     assert html.count("<h1") == 1
 
 
-def test_a_pooled_condition_shows_its_forest_plot_in_png_and_svg(client):
+@pytest.fixture
+def fresh_pooling():
+    from ldncare.web.library import views
+
+    views._pooled.cache_clear()
+    views._forest_bytes.cache_clear()
+    yield
+    views._pooled.cache_clear()
+    views._forest_bytes.cache_clear()
+
+
+def test_fibromyalgia_shows_its_trials_side_by_side_each_on_its_own_measure(client, fresh_pooling):
+    r = client.get("/library/conditions/fibromyalgia/")
+    html = r.content.decode()
+    assert "forest.png" not in html  # no pooled estimate across different effect measures
+    assert "side by side, unpooled" in html
+    assert 'class="side-by-side"' in html
+    for words in ("standardized difference d_z of a crossover", "effect size whose type the source does not name",
+                  "points on NRS 0-10", "Hedges"):
+        assert escape(words) in html, words
+    assert "Published meta-analyses" in html
+    assert "Ologunowa 2025" in html
+    assert "in controlled trials of fibromyalgia alone" in html
+    assert client.get("/library/conditions/fibromyalgia/forest.png").status_code == 404
+
+
+def test_a_pooled_condition_shows_its_forest_plot_in_png_and_svg(client, fresh_pooling, monkeypatch):
+    from ldncare.core.knowledge.studies import Effect, get_study
+
+    base = get_study("bruun2024-fibromyalgia-final-rct")
+    trials = tuple(
+        base.model_copy(update={"id": sid, "effects": [Effect(
+            outcome_domain="pain", instrument="pain NRS", effect_measure="MD", scale="NRS 0-10",
+            estimate=est, ci_low=est - 0.6, ci_high=est + 0.6, basis="stated")]})
+        for sid, est in (("alpha", -0.5), ("beta", -0.2))
+    )  # fmt: skip
+    monkeypatch.setattr("ldncare.core.evidence.meta_analysis.studies_for_condition", lambda _c: trials)
     html = client.get("/library/conditions/fibromyalgia/").content.decode()
     assert 'src="/library/conditions/fibromyalgia/forest.png"' in html
+    assert escape("every one as mean difference") in html
     png = client.get("/library/conditions/fibromyalgia/forest.png")
     assert png.status_code == 200
     assert png["Content-Type"] == "image/png"
@@ -54,6 +91,16 @@ def test_a_pooled_condition_shows_its_forest_plot_in_png_and_svg(client):
     svg = client.get("/library/conditions/fibromyalgia/forest.svg")
     assert svg.status_code == 200
     assert b"<svg" in svg.content
+
+
+def test_ulcerative_colitis_counts_no_trial_participants(client):
+    html = client.get("/library/conditions/ulcerative-colitis/").content.decode()
+    assert "<strong>0</strong> in controlled trials of ulcerative colitis alone" in html
+    assert "582 in prescription registers" in html
+    assert "47 in cohorts that mixed" in html
+    assert "629" not in html
+    index = client.get("/library/").content.decode()
+    assert "People in controlled trials" in index
 
 
 def test_an_unpooled_condition_says_why_and_has_no_plot(client):

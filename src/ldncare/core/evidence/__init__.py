@@ -5,8 +5,8 @@ forest plots, citation export (BibTeX, RIS, CSL-JSON) and importers that turn Pu
 ClinicalTrials.gov records into draft knowledge records for review.
 
 >>> from ldncare.core.evidence import summarize_condition, pool_condition
->>> summarize_condition("fibromyalgia").certainty, pool_condition("fibromyalgia").k
-('low', 3)
+>>> summarize_condition("fibromyalgia").certainty, pool_condition("fibromyalgia").poolable
+('low', False)
 """
 
 from ldncare.core.evidence.citations import FORMATS, cite, to_bibtex, to_csl_json, to_ris
@@ -29,7 +29,7 @@ from ldncare.core.evidence.summaries import (
 
 # The meta-analysis module imports statsmodels; load it on first use so that importing
 # the package (and starting the CLI) stays fast.
-_LAZY = {"MetaAnalysis", "NotPoolable", "PooledEffect", "draw_forest", "pool_condition", "pool_effects"}
+_LAZY = {"MetaAnalysis", "NotPoolable", "PooledEffect", "StudyEffect", "draw_forest", "pool_condition", "pool_effects"}
 
 __all__ = [
     "DESIGN_LEVELS",
@@ -45,6 +45,7 @@ __all__ = [
     "NotPoolable",
     "PooledEffect",
     "SearchHit",
+    "StudyEffect",
     "cite",
     "draw_forest",
     "grade_study",

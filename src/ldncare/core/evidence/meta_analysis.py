@@ -1,8 +1,18 @@
-"""Random-effects meta-analysis of LDN trials, and forest plots.
+"""Random-effects meta-analysis of LDN trials, and forest plots: only like with like.
 
-Where a condition has at least two controlled studies with an extractable comparative
-effect on the same kind of outcome and measure, :func:`pool_condition` pools them with
-statsmodels' :func:`~statsmodels.stats.meta_analysis.combine_effects` using the
+Every comparative effect in the study records names its ``effect_measure``
+(:data:`~ldncare.core.knowledge.studies.EFFECT_MEASURE_LABELS`): a mean difference on a named
+scale, a between-group Cohen's d or Hedges' g, a crossover's within-person d_z, a rank-test
+r = Z/sqrt(N), or an effect size the source leaves unnamed. :func:`pool_condition` pools only
+effects of **one** measure, after the documented conversions in :data:`CONVERSIONS`
+(Cohen's d to Hedges' g with the small-sample factor J, Cochrane Handbook chapter 6); a
+mean difference pools only with mean differences on the same scale. Measures that no
+documented method converts with the numbers the sources give (a crossover d_z needs the
+within-person correlation, Cochrane Handbook chapter 23; a rank-test r has no conversion to
+an SMD) are never mixed: when fewer than :data:`MIN_STUDIES` studies share a measure,
+:class:`NotPoolable` shows the studies side by side, unpooled, and says why.
+
+Pooling uses statsmodels' :func:`~statsmodels.stats.meta_analysis.combine_effects` with the
 **Paule-Mandel** estimator of the between-study variance tau² (``method_re="pm"``), an
 inverse-variance random-effects model with a normal-approximation 95% interval. Paule-Mandel
 is the estimator recommended over DerSimonian-Laird by Veroniki et al. 2016
@@ -10,15 +20,14 @@ is the estimator recommended over DerSimonian-Laird by Veroniki et al. 2016
 DerSimonian-Laird (``"dl"``) does not truncate a negative moment estimate at zero. The
 DerSimonian-Laird estimate (truncated at zero) is reported alongside for comparison.
 
-Only effects the sources state, or that are computed transparently from stated numbers
-(record ``basis: computed`` with its derivation), are pooled. Standard errors are taken as
-stated, else derived from a stated confidence interval, else from a stated p-value
-(``se = |estimate| / z(1 - p/2)``); each derivation is reported with the result.
-Where pooling is not possible, a :class:`NotPoolable` says why.
+Standard errors are taken as stated, else derived from a stated confidence interval, else
+from a stated p-value (``se = |estimate| / z(1 - p/2)``); each derivation is reported.
+Published syntheses (systematic reviews with a pooled result) are listed next to either
+outcome, with their own measure, so a reader sees what they found, positive or not.
 
->>> ma = pool_condition("fibromyalgia", "pain")
->>> ma.k, ma.measure, round(ma.estimate, 2), round(ma.ci_low, 2), round(ma.ci_high, 2)
-(3, 'standardized_mean_difference', -0.25, -0.46, -0.05)
+>>> fm = pool_condition("fibromyalgia", "pain")
+>>> fm.poolable, sorted({e.effect_measure for e in fm.side_by_side})
+(False, ['MD', 'SMD_hedges_g_between', 'd_z_crossover', 'effect_size_unnamed'])
 >>> pool_condition("crohns-disease", "pain").reason.startswith("no controlled study")
 True
 """
@@ -34,14 +43,30 @@ import numpy as np
 from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
-from ldncare.core.knowledge.studies import Effect, Study, studies_for_condition
+from ldncare.core.evidence.effect_measures import (
+    CONVERSIONS,
+    NOT_CONVERTIBLE,
+    Conversion,
+    convert_effect,
+)
+from ldncare.core.knowledge.studies import (
+    EFFECT_MEASURE_LABELS,
+    EFFECT_MEASURE_SHORT,
+    EFFECT_MEASURES,
+    Effect,
+    Study,
+    studies_for_condition,
+)
 
 __all__ = [
+    "CONVERSIONS",
     "METHOD",
     "MIN_STUDIES",
+    "NOT_CONVERTIBLE",
+    "MetaAnalysis",
     "NotPoolable",
     "PooledEffect",
-    "MetaAnalysis",
+    "StudyEffect",
     "draw_forest",
     "pool_condition",
     "pool_effects",
@@ -49,16 +74,13 @@ __all__ = [
 
 METHOD = "random effects, Paule-Mandel tau² (statsmodels combine_effects, method_re='pm'), normal 95% CI"
 MIN_STUDIES = 2
-_MEASURE_ORDER = ("mean_difference", "standardized_mean_difference")
-_MEASURE_LABELS = {
-    "mean_difference": "mean difference",
-    "standardized_mean_difference": "standardized mean difference",
-}
-
-
 @dataclass(frozen=True)
 class PooledEffect:
-    """One study's effect as it enters the pooling, with how its standard error was obtained."""
+    """One study's effect as it enters the pooling, with its measure and how its standard error was obtained.
+
+    ``effect_measure`` is the measure pooled (after any conversion); ``reported_measure`` is
+    what the source reported; ``conversion`` names the documented method used, if any.
+    """
 
     study_id: str
     label: str
@@ -70,6 +92,10 @@ class PooledEffect:
     instrument: str
     effect_derivation: str | None = None
     weight: float = 0.0
+    effect_measure: str = "MD"
+    reported_measure: str = "MD"
+    conversion: Conversion | None = None
+    scale: str | None = None
 
     @property
     def ci(self) -> tuple[float, float]:
@@ -77,14 +103,82 @@ class PooledEffect:
         z = stats.norm.isf(0.025)
         return (self.estimate - z * self.se, self.estimate + z * self.se)
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: the measure is always named, with the conversion used (or null)."""
+        return {
+            "id": self.study_id,
+            "label": self.label,
+            "effect_measure": self.effect_measure,
+            "effect_measure_label": EFFECT_MEASURE_LABELS[self.effect_measure],
+            "reported_measure": self.reported_measure,
+            "conversion": self.conversion.to_dict() if self.conversion else None,
+            "scale": self.scale,
+            "estimate": self.estimate,
+            "se": self.se,
+            "ci": list(self.ci),
+            "weight": self.weight,
+            "instrument": self.instrument,
+            "effect_basis": self.effect_basis,
+            "effect_derivation": self.effect_derivation,
+            "se_basis": self.se_basis,
+            "se_derivation": self.se_derivation,
+        }
+
+
+@dataclass(frozen=True)
+class StudyEffect:
+    """One controlled study's effect shown side by side (not pooled), on its own measure."""
+
+    study_id: str
+    label: str
+    year: int
+    effect_measure: str
+    estimate: float
+    instrument: str
+    basis: str
+    scale: str | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None
+    derivation: str | None = None
+    measure_note: str | None = None
+    conversion: Conversion | None = None
+    reported_estimate: float | None = None
+
+    @property
+    def measure_label(self) -> str:
+        """Plain words for the measure."""
+        return EFFECT_MEASURE_LABELS[self.effect_measure]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.study_id,
+            "label": self.label,
+            "year": self.year,
+            "effect_measure": self.effect_measure,
+            "effect_measure_label": self.measure_label,
+            "conversion": self.conversion.to_dict() if self.conversion else None,
+            "reported_estimate": self.reported_estimate,
+            "scale": self.scale,
+            "estimate": self.estimate,
+            "ci": [self.ci_low, self.ci_high] if self.ci_low is not None else None,
+            "p_value": self.p_value,
+            "instrument": self.instrument,
+            "basis": self.basis,
+            "derivation": self.derivation,
+            "measure_note": self.measure_note,
+            "not_convertible_because": NOT_CONVERTIBLE.get(self.effect_measure),
+        }
+
 
 @dataclass(frozen=True)
 class MetaAnalysis:
-    """A pooled random-effects estimate and everything needed to judge it."""
+    """A pooled random-effects estimate of one effect measure and everything needed to judge it."""
 
     condition_id: str
     outcome_domain: str
-    measure: str
+    effect_measure: str
     effects: tuple[PooledEffect, ...]
     estimate: float
     se: float
@@ -97,13 +191,20 @@ class MetaAnalysis:
     tau2_dl: float
     estimate_dl: float
     method: str = METHOD
+    scale: str | None = None
     excluded: tuple[tuple[str, str], ...] = ()
     published: tuple[dict[str, Any], ...] = ()
+    poolable: bool = True
 
     @property
     def k(self) -> int:
         """Number of pooled studies."""
         return len(self.effects)
+
+    @property
+    def measure_label(self) -> str:
+        """Plain words for the pooled measure."""
+        return EFFECT_MEASURE_LABELS[self.effect_measure]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -111,7 +212,9 @@ class MetaAnalysis:
             "poolable": True,
             "condition": self.condition_id,
             "outcome_domain": self.outcome_domain,
-            "measure": self.measure,
+            "effect_measure": self.effect_measure,
+            "effect_measure_label": self.measure_label,
+            "scale": self.scale,
             "method": self.method,
             "k": self.k,
             "estimate": self.estimate,
@@ -124,22 +227,7 @@ class MetaAnalysis:
             "q": self.q,
             "dersimonian_laird": {"tau2": self.tau2_dl, "estimate": self.estimate_dl},
             "sign": "negative favours LDN",
-            "studies": [
-                {
-                    "id": e.study_id,
-                    "label": e.label,
-                    "estimate": e.estimate,
-                    "se": e.se,
-                    "ci": list(e.ci),
-                    "weight": e.weight,
-                    "instrument": e.instrument,
-                    "effect_basis": e.effect_basis,
-                    "effect_derivation": e.effect_derivation,
-                    "se_basis": e.se_basis,
-                    "se_derivation": e.se_derivation,
-                }
-                for e in self.effects
-            ],
+            "studies": [e.to_dict() for e in self.effects],
             "excluded": [{"id": i, "reason": r} for i, r in self.excluded],
             "published": list(self.published),
         }
@@ -147,12 +235,19 @@ class MetaAnalysis:
 
 @dataclass(frozen=True)
 class NotPoolable:
-    """Pooling was not possible; ``reason`` says why in plain words."""
+    """Pooling was not possible; ``reason`` says why in plain words.
+
+    ``side_by_side`` holds the controlled studies' effects, each on its own measure, when
+    they exist but do not share one; ``published`` the published syntheses for the condition.
+    """
 
     condition_id: str
     outcome_domain: str
     reason: str
     excluded: tuple[tuple[str, str], ...] = field(default=())
+    side_by_side: tuple[StudyEffect, ...] = field(default=())
+    published: tuple[dict[str, Any], ...] = field(default=())
+    poolable: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -161,7 +256,10 @@ class NotPoolable:
             "condition": self.condition_id,
             "outcome_domain": self.outcome_domain,
             "reason": self.reason,
+            "sign": "negative favours LDN",
+            "side_by_side": [e.to_dict() for e in self.side_by_side],
             "excluded": [{"id": i, "reason": r} for i, r in self.excluded],
+            "published": list(self.published),
         }
 
 
@@ -187,16 +285,44 @@ def _to_pooled(study: Study, effect: Effect) -> PooledEffect | str:
     if se is None:
         return "no standard error, confidence interval or p-value to weight the effect"
     value, se_basis, derivation = se
+    measure, estimate, factor, conversion = convert_effect(effect)
+    if conversion is not None:
+        derivation += f"; then x J = {factor:.4f} ({conversion.method})"
     return PooledEffect(
         study_id=study.id,
         label=study.label,
-        estimate=effect.estimate,
-        se=value,
-        effect_basis=effect.basis,
-        se_basis=se_basis,
+        estimate=estimate,
+        se=value * (factor or 1.0),
+        effect_basis=effect.basis if conversion is None else "computed",
+        se_basis=se_basis if conversion is None else "computed",
         se_derivation=derivation,
         instrument=effect.instrument,
         effect_derivation=effect.derivation,
+        effect_measure=measure,
+        reported_measure=effect.effect_measure,
+        conversion=conversion,
+        scale=effect.scale,
+    )
+
+
+def _side_by_side(study: Study, effect: Effect) -> StudyEffect:
+    measure, estimate, factor, conversion = convert_effect(effect)
+    return StudyEffect(
+        study_id=study.id,
+        label=study.label,
+        year=study.citation.year,
+        effect_measure=measure,
+        estimate=round(estimate, 4),
+        instrument=effect.instrument,
+        basis=effect.basis if conversion is None else "computed",
+        scale=effect.scale,
+        ci_low=effect.ci_low,
+        ci_high=effect.ci_high,
+        p_value=effect.p_value,
+        derivation=effect.derivation,
+        measure_note=effect.measure_note,
+        conversion=conversion,
+        reported_estimate=effect.estimate if conversion else None,
     )
 
 
@@ -235,24 +361,50 @@ def pool_effects(effects: list[PooledEffect]) -> dict[str, float]:
     }
 
 
+_POOLED_KEYS = {"mean_difference": "MD", "standardized_mean_difference": "SMD"}
+
+
 def _published(studies: tuple[Study, ...]) -> tuple[dict[str, Any], ...]:
+    """Pooled results of the systematic reviews of the condition, with the measure they pooled."""
     out = []
     for s in studies:
-        if s.design != "systematic_review_rcts":
+        if s.design not in ("systematic_review_rcts", "systematic_review_mixed"):
             continue
         for r in s.results:
-            if "mean_difference" in r.values:
-                out.append({"id": s.id, "label": s.label, "text": r.text, "values": dict(r.values)})
-    return tuple(out)
+            key = next((k for k in _POOLED_KEYS if k in r.values), None)
+            if key is None:
+                continue
+            out.append({
+                "id": s.id, "label": s.label, "year": s.citation.year, "pooled_measure": _POOLED_KEYS[key],
+                "estimate": r.values[key], "ci_low": r.values.get("ci_low"), "ci_high": r.values.get("ci_high"),
+                "n_included_studies": s.n_included_studies, "text": r.text, "values": dict(r.values),
+            })
+    return tuple(sorted(out, key=lambda d: (-d["year"], d["id"])))
+
+
+def _mixed_measures_reason(n_studies: int, outcome_domain: str, side: tuple[StudyEffect, ...]) -> str:
+    per_study: dict[str, list[str]] = {}
+    for e in side:
+        reported = e.conversion.source_measure if e.conversion else e.effect_measure
+        text = EFFECT_MEASURE_SHORT[reported] + (f" ({e.scale})" if e.scale else "")
+        per_study.setdefault(e.label, []).append(text)
+    listing = "; ".join(f"{label}: {' and '.join(texts)}" for label, texts in per_study.items())
+    return (
+        f"the {n_studies} controlled studies with an extractable {outcome_domain} effect report it on different "
+        f"measures ({listing}) and no two share one, even after the documented conversions; pooling them as one "
+        "number would mix quantities that mean different things, so they are shown side by side, unpooled"
+    )
 
 
 def pool_condition(condition_id: str, outcome_domain: str = "pain") -> MetaAnalysis | NotPoolable:
     """Pool the controlled, placebo-comparator studies of ``condition_id`` on ``outcome_domain``.
 
-    Chooses the measure (mean difference on one scale, else standardized mean difference)
-    with the most studies; needs at least :data:`MIN_STUDIES`.
+    Groups the effects by measure (after :data:`CONVERSIONS`; a mean difference by its
+    scale too) and pools the group with the most studies if it has at least
+    :data:`MIN_STUDIES`; otherwise returns :class:`NotPoolable` with the effects side by side.
     """
     studies = studies_for_condition(condition_id)
+    published = _published(studies)
     primary = [s for s in studies if not s.is_review]
     controlled = [s for s in primary if s.is_controlled]
     if not controlled:
@@ -261,8 +413,10 @@ def pool_condition(condition_id: str, outcome_domain: str = "pain") -> MetaAnaly
             outcome_domain,
             f"no controlled study: {_studies(len(primary))} {'is' if len(primary) == 1 else 'are all'} of uncontrolled design "
             "(open-label, register, retrospective, case series), which gives no comparative effect to pool",
+            published=published,
         )
     excluded: list[tuple[str, str]] = []
+    side: list[StudyEffect] = []
     by_measure: dict[tuple[str, str | None], list[PooledEffect]] = {}
     for s in controlled:
         comparator = (s.comparator or "").lower()
@@ -274,26 +428,30 @@ def pool_condition(condition_id: str, outcome_domain: str = "pain") -> MetaAnaly
             excluded.append((s.id, f"comparator is {s.comparator!r}, not placebo"))
             continue
         for e in effects:
+            side.append(_side_by_side(s, e))
             pooled = _to_pooled(s, e)
             if isinstance(pooled, str):
                 excluded.append((s.id, pooled))
                 continue
-            key = (e.measure, e.scale if e.measure == "mean_difference" else None)
+            key = (pooled.effect_measure, pooled.scale if pooled.effect_measure == "MD" else None)
             by_measure.setdefault(key, []).append(pooled)
-    candidates = sorted(by_measure.items(), key=lambda kv: (-len(kv[1]), _MEASURE_ORDER.index(kv[0][0])))
+    candidates = sorted(by_measure.items(), key=lambda kv: (-len(kv[1]), EFFECT_MEASURES.index(kv[0][0])))
     if not candidates or len(candidates[0][1]) < MIN_STUDIES:
-        n_with = len({p.study_id for group in by_measure.values() for p in group})
-        why = (
-            f"only {n_with} controlled study has an extractable {outcome_domain} effect on a comparable measure; pooling needs at least {MIN_STUDIES}"
-            if n_with
-            else f"no controlled study ({len(controlled)} found) reports an extractable comparative {outcome_domain} effect with its uncertainty"
-        )
-        return NotPoolable(condition_id, outcome_domain, why, tuple(excluded))
+        n_with = len({e.study_id for e in side})
+        if n_with >= MIN_STUDIES:
+            why = _mixed_measures_reason(n_with, outcome_domain, tuple(side))
+        elif n_with:
+            why = f"only {n_with} controlled study has an extractable {outcome_domain} effect; pooling needs at least {MIN_STUDIES}"
+        else:
+            why = f"no controlled study ({len(controlled)} found) reports an extractable comparative {outcome_domain} effect with its uncertainty"
+        return NotPoolable(condition_id, outcome_domain, why, tuple(excluded), tuple(side), published)
     (measure, scale), chosen = candidates[0]
+    chosen_ids = {c.study_id for c in chosen}
     for (other_measure, _), group in candidates[1:]:
         for p in group:
-            if p.study_id not in {c.study_id for c in chosen}:
-                excluded.append((p.study_id, f"effect only as {_MEASURE_LABELS[other_measure]}"))
+            if p.study_id not in chosen_ids:
+                excluded.append((p.study_id, f"effect only as {EFFECT_MEASURE_LABELS[other_measure]}, not convertible to "
+                                             f"{EFFECT_MEASURE_LABELS[measure]}: {NOT_CONVERTIBLE.get(other_measure, 'no documented conversion')}"))
     r = pool_effects(chosen)
     weighted = tuple(
         PooledEffect(**{**p.__dict__, "weight": w}) for p, w in zip(chosen, r.pop("weights"), strict=True)
@@ -301,10 +459,11 @@ def pool_condition(condition_id: str, outcome_domain: str = "pain") -> MetaAnaly
     return MetaAnalysis(
         condition_id=condition_id,
         outcome_domain=outcome_domain,
-        measure=measure,
+        effect_measure=measure,
+        scale=scale,
         effects=weighted,
         excluded=tuple(excluded),
-        published=_published(studies),
+        published=published,
         **r,
     )
 
@@ -331,14 +490,14 @@ def draw_forest(analysis: MetaAnalysis, path: str | Path) -> Path:
     lo, hi, est = analysis.ci_low, analysis.ci_high, analysis.estimate
     ax.fill([lo, est, hi, est], [0.5, 0.8, 0.5, 0.2], color="#b03a2e")
     ax.axvline(0, color="grey", lw=0.8, ls="--")
-    labels = [f"{e.label}{' (computed effect)' if e.effect_basis == 'computed' else ''}" for e in rows]
+    labels = [f"{e.label}{' (converted: ' + e.reported_measure + ')' if e.conversion else ''}" for e in rows]
     ax.set_yticks([*ys, 0.5], [*labels, f"Pooled (k={n}, I²={analysis.i2:.0%})"])
     right = [f"{e.estimate:.2f} [{e.ci[0]:.2f}, {e.ci[1]:.2f}]  w={e.weight:.0%}" for e in rows]
     right.append(f"{est:.2f} [{lo:.2f}, {hi:.2f}]")
     for y, text in zip([*ys, 0.5], right, strict=True):
         ax.annotate(text, xy=(1.02, y), xycoords=("axes fraction", "data"), va="center", fontsize=8)
     ax.set_ylim(-0.2, n + 1.8)
-    ax.set_xlabel(f"{_MEASURE_LABELS[analysis.measure]} (negative favours LDN)")
+    ax.set_xlabel(f"{analysis.effect_measure}{f' ({analysis.scale})' if analysis.scale else ''}, negative favours LDN", fontsize=8)
     ax.set_title(f"LDN vs placebo, {analysis.condition_id}: {analysis.outcome_domain}", fontsize=10)
     fig.text(0.01, 0.01, "Paule-Mandel random effects (statsmodels); standard errors derived from stated CIs or P values. Not medical advice.", fontsize=7, color="grey")
     fig.subplots_adjust(left=0.3, right=0.72, bottom=0.25)

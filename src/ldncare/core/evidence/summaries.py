@@ -35,11 +35,16 @@ __all__ = [
     "NOT_ASSESSED",
     "ConditionSummary",
     "GradedStudy",
+    "PARTICIPANT_KINDS",
     "appraisal_for",
     "graded_study_to_dict",
+    "participant_kind",
     "summarize_all",
     "summarize_condition",
 ]
+
+PARTICIPANT_KINDS: tuple[str, ...] = ("controlled_trials", "uncontrolled_studies", "registers", "mixed_condition_cohorts")
+"""The kinds of primary study whose participants are counted apart (see :attr:`ConditionSummary.participants`)."""
 
 NOT_ASSESSED = "not_assessed"
 """Certainty shown for a condition with no reviewed GRADE record (never guessed)."""
@@ -103,9 +108,26 @@ class ConditionSummary:
         return sum(1 for g in self.primary if g.study.is_controlled)
 
     @property
-    def total_participants(self) -> int:
-        """Participants enrolled in the primary studies that state a number (reviews excluded, no double counting)."""
-        return sum(g.study.n_enrolled or 0 for g in self.primary)
+    def participants(self) -> dict[str, int]:
+        """Participants of the primary studies that state a number, by kind of study (never one sum).
+
+        ``controlled_trials``: randomized or controlled trials of this condition alone;
+        ``uncontrolled_studies``: open-label, retrospective and case studies of this condition
+        alone; ``registers``: prescription-register cohorts; ``mixed_condition_cohorts``:
+        non-register cohorts that pooled this condition with others (e.g. Crohn's disease and
+        ulcerative colitis together). Registers and mixed cohorts are counted apart because
+        their people are mostly not trial participants, and often not people with this
+        condition. See :func:`participant_kind`.
+        """
+        counts = dict.fromkeys(PARTICIPANT_KINDS, 0)
+        for g in self.primary:
+            counts[participant_kind(g.study)] += g.study.n_enrolled or 0
+        return counts
+
+    @property
+    def trial_participants(self) -> int:
+        """Participants in controlled trials of this condition alone (the figure to compare across conditions)."""
+        return self.participants["controlled_trials"]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``ldncare evidence CONDITION --json``."""
@@ -120,11 +142,27 @@ class ConditionSummary:
                 "n_studies": self.n_studies,
                 "n_reviews": self.n_reviews,
                 "n_controlled": self.n_controlled,
-                "total_participants": self.total_participants,
+                "participants": self.participants,
                 "designs": dict(self.designs),
             },
             "studies": [graded_study_to_dict(g) for g in self.studies],
         }
+
+
+def participant_kind(study: Study) -> str:
+    """Which participant count ``study`` adds to (one of :data:`PARTICIPANT_KINDS`).
+
+    >>> from ldncare.core.knowledge.studies import get_study
+    >>> participant_kind(get_study("raknes2018-ibd-register")), participant_kind(get_study("lie2018-ibd-prospective"))
+    ('registers', 'mixed_condition_cohorts')
+    >>> participant_kind(get_study("smith2011-crohns-rct"))
+    'controlled_trials'
+    """
+    if study.design == "register_before_after":
+        return "registers"
+    if len(study.conditions) > 1:
+        return "mixed_condition_cohorts"
+    return "controlled_trials" if study.is_controlled else "uncontrolled_studies"
 
 
 def graded_study_to_dict(graded: GradedStudy) -> dict[str, Any]:
@@ -152,6 +190,7 @@ def graded_study_to_dict(graded: GradedStudy) -> dict[str, Any]:
         "population": s.population,
         "condition_as_reported": s.condition_as_reported,
         "n_enrolled_basis": s.n_enrolled_basis,
+        "participant_kind": None if s.is_review else participant_kind(s),
         "n_included_studies": s.n_included_studies,
         "n_included_participants": s.n_included_participants,
         "dose": {

@@ -29,11 +29,15 @@ from ldncare.core.knowledge.records import Record, SourcedRecord, load_records
 
 __all__ = [
     "DESIGNS",
+    "EFFECT_MEASURES",
+    "EFFECT_MEASURE_LABELS",
+    "EFFECT_MEASURE_SHORT",
     "Basis",
     "Citation",
     "Confidence",
     "Design",
     "Effect",
+    "EffectMeasure",
     "Result",
     "Study",
     "UnknownStudyError",
@@ -110,9 +114,41 @@ class Result(Record):
     )
 
 
+EffectMeasure = Literal[
+    "MD",
+    "SMD_cohens_d_between",
+    "SMD_hedges_g_between",
+    "d_z_crossover",
+    "r_z_over_sqrt_n",
+    "effect_size_unnamed",
+]
+"""What a comparative effect's number *is*. Only effects of the same measure (or converted to
+it by a documented method, see :mod:`ldncare.core.evidence.meta_analysis`) may be pooled."""
+EFFECT_MEASURES: tuple[str, ...] = EffectMeasure.__args__  # type: ignore[attr-defined]
+EFFECT_MEASURE_LABELS: dict[str, str] = {
+    "MD": "mean difference on the named scale (LDN minus comparator)",
+    "SMD_cohens_d_between": "between-group standardized mean difference, Cohen's d (no small-sample correction)",
+    "SMD_hedges_g_between": "between-group standardized mean difference, Hedges' g (small-sample corrected)",
+    "d_z_crossover": "within-person standardized difference d_z of a crossover (mean paired difference / SD of the differences)",
+    "r_z_over_sqrt_n": "non-parametric effect size r = Z / sqrt(N) from a rank test",
+    "effect_size_unnamed": "an effect size whose type the source does not name",
+}
+EFFECT_MEASURE_SHORT: dict[str, str] = {
+    "MD": "mean difference",
+    "SMD_cohens_d_between": "Cohen's d between groups",
+    "SMD_hedges_g_between": "Hedges' g between groups",
+    "d_z_crossover": "crossover d_z within persons",
+    "r_z_over_sqrt_n": "rank-test r",
+    "effect_size_unnamed": "unnamed effect size",
+}
+
+
 class Effect(Record):
     """An extractable comparative effect (LDN versus comparator) for meta-analysis.
 
+    ``effect_measure`` names what the number is (:data:`EFFECT_MEASURE_LABELS`): a mean
+    difference on ``scale``, a between-group Cohen's d or Hedges' g, a crossover's
+    within-person d_z, a rank-test r, or an effect size the source leaves unnamed.
     Sign convention: negative ``estimate`` favours LDN for outcomes where lower is better
     (pain). ``se`` is the standard error; when the source gives a confidence interval or a
     p-value instead, the standard error is derived and ``basis`` is ``computed`` with the
@@ -121,7 +157,10 @@ class Effect(Record):
 
     outcome_domain: Literal["pain", "function", "quality_of_life", "fatigue", "depression"]
     instrument: str
-    measure: Literal["mean_difference", "standardized_mean_difference"]
+    effect_measure: EffectMeasure
+    measure_note: str | None = Field(
+        default=None, description="how the measure was identified, e.g. why an unnamed effect size is most likely r"
+    )
     scale: str | None = Field(default=None, description="e.g. 'NRS 0-10' for a mean difference")
     estimate: float
     se: float | None = Field(default=None, gt=0)
@@ -141,7 +180,16 @@ class Effect(Record):
             raise ValueError("give both ci_low and ci_high, or neither")
         if self.ci_low is not None and not self.ci_low <= self.estimate <= self.ci_high:
             raise ValueError("estimate must lie within its confidence interval")
+        if self.effect_measure == "MD" and not self.scale:
+            raise ValueError("a mean difference (effect_measure MD) needs the scale it is on")
+        if self.effect_measure == "effect_size_unnamed" and not self.measure_note:
+            raise ValueError("an unnamed effect size needs a measure_note saying what it most likely is")
         return self
+
+    @property
+    def measure_label(self) -> str:
+        """Plain words for :attr:`effect_measure`."""
+        return EFFECT_MEASURE_LABELS[self.effect_measure]
 
 
 class Study(SourcedRecord):

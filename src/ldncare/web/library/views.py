@@ -101,9 +101,9 @@ def condition(request, condition_id: str):
         appraisal = None
     pooled = _pooled(condition_id)
     return render(request, "library/condition.html", {
-        "s": summary, "appraisal": appraisal, "pooled": pooled, "is_pooled": hasattr(pooled, "estimate"),
+        "s": summary, "appraisal": appraisal, "pooled": pooled, "is_pooled": pooled.poolable,
         "rows": [(g, DESIGN_LABELS[g.study.design]) for g in summary.studies], "formats": FORMATS,
-        "measure_label": getattr(pooled, "measure", "").replace("_", " "),
+        "measure_label": pooled.measure_label if pooled.poolable else "",
         "i2_pct": f"{100 * pooled.i2:.0f}" if hasattr(pooled, "i2") else "",
     })
 
