@@ -94,3 +94,15 @@ def test_a_claim_without_a_source_fails_to_load(tmp_path):
     )
     with pytest.raises(KnowledgeDataError, match="sources"):
         load_records("c.yaml", Claim, key="claims", data_dir=tmp_path)
+
+
+def test_register_counts_cite_the_papers_they_come_from():
+    """341 (MS), 360 (RA) and 582 (IBD) are from three Raknes register papers, not the drug-utilisation paper (PMC5298009)."""
+    claim = get_claim("used-for-ms-ra-crohns")
+    assert {s.pmid for s in claim.sources} == {"29099849", "30763385", "29385430"}
+    assert not any("PMC5298009" in (s.url or "") for s in claim.sources)
+    studies = {s.id: s for s in load_studies()}
+    counts = {studies[i].pmid: studies[i].n_enrolled for i in claim.studies}
+    assert counts == {"29099849": 341, "30763385": 360, "29385430": 582}
+    for number in ("341", "360", "582"):
+        assert number in claim.explanation
