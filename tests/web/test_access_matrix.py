@@ -111,6 +111,16 @@ def _prescription(w):
                   "days_supply": 30, "quantity": 30, "quantity_unit": "capsules", "directions": "1 capsule daily"})[0]
 
 
+# Alerts (ldncare.web.alerts): an urgent report of the owner's, for the clinician she shares with.
+def _alert(w):
+    from ldncare.web.alerts.models import Alert
+
+    return Alert.objects.get_or_create(
+        patient=w["owner"], recipient=w["clin_ok"], day=w["checkin"].date, report_key="allergic_reaction",
+        level="urgent_care", defaults={"checkin": w["checkin"], "effect_name": "Allergic reaction",
+                                       "severity": "severe", "title": "Get urgent medical care"})[0]
+
+
 def _trial(w):
     import datetime as dt
 
@@ -149,12 +159,15 @@ WEB: dict[str, list[tuple]] = {
     "clinic:visit-report": [("get", lambda w: f"/patients/{_pid(w)}/report/", None, expect(clin_ok="ok"), {"clin_ok"})],
     "clinic:visit-report-pdf": [("get", lambda w: f"/patients/{_pid(w)}/report.pdf", None, expect(clin_ok="ok"))],
     "clinic:my-trial": [("get", lambda w: "/me/trial/", None, PATIENTS)],
+    "alerts:acknowledge": [("post", lambda w: f"/alerts/{_alert(w).uuid}/acknowledge/", {}, expect(clin_ok="ok", owner="403"))],
     "pharmacy:index": [("get", lambda w: "/pharmacy/", None, PHARMACISTS)],
     "pharmacy:queue": [("get", lambda w: "/pharmacy/queue/", None, PHARMACISTS, {"pharm_ok"})],
     "pharmacy:worksheet": [
         ("get", lambda w: f"/pharmacy/queue/{_prescription(w).uuid}/", None, expect(pharm_ok="ok")),
         ("post", lambda w: f"/pharmacy/queue/{_prescription(w).uuid}/", {"lot_number": "L1", "beyond_use_date": "2099-01-01"}, expect(pharm_ok="ok")),
     ],
+    "pharmacy:details": [("get", lambda w: "/pharmacy/details/", None, PHARMACISTS),
+                         ("post", lambda w: "/pharmacy/details/", {"phone": "0113 496 0000"}, PHARMACISTS)],
     "pharmacy:trials": [("get", lambda w: "/pharmacy/trials/", None, PHARMACISTS)],
     "pharmacy:trial-key": [("get", lambda w: f"/pharmacy/trials/{_trial(w).trial_id}/", None, expect(pharm_ok="ok"))],
     "booking:calls": [("get", lambda w: "/calls/", None, expect(owner="ok", stranger="ok", clin_ok="ok", clin_none="ok", clin_revoked="ok"))],
@@ -266,6 +279,8 @@ API: dict[str, list[tuple]] = {
     "POST /api/v1/compound/liquid": [("post", lambda w: "/api/v1/compound/liquid", {"dose_mg": 4.5, "days": 30}, ANY_SIGNED_IN)],
     "POST /api/v1/simulate": [("post", lambda w: "/api/v1/simulate", {"dose_mg": 4.5, "days": 2}, ANY_SIGNED_IN)],
     "GET /api/v1/evidence/{condition_id}": [("get", lambda w: "/api/v1/evidence/fibromyalgia", None, PUBLIC)],
+    "GET /api/v1/alerts": [("get", lambda w: "/api/v1/alerts", None, ANY_SIGNED_IN)],
+    "POST /api/v1/alerts/{alert_id}/acknowledge": [("post", lambda w: f"/api/v1/alerts/{_alert(w).uuid}/acknowledge", {}, expect(clin_ok="ok", owner="403"))],
     "GET /api/v1/prescriptions": [("get", lambda w: "/api/v1/prescriptions", None, ANY_SIGNED_IN, SEES_PLAN)],
 }
 # A stranger's diary day, addressed through the owner's record or their own, is never reachable.

@@ -113,6 +113,7 @@ def health(request):
 
 def _add_routers() -> None:
     from ldncare.web.accounts.api import router as accounts_router
+    from ldncare.web.alerts.api import router as alerts_router
     from ldncare.web.booking.api import router as booking_router
     from ldncare.web.interop.api import router as interop_router
     from ldncare.web.notify.api import router as notify_router
@@ -120,6 +121,7 @@ def _add_routers() -> None:
     from ldncare.web.tools_api import router as tools_router
 
     api.add_router("/", accounts_router)
+    api.add_router("/", alerts_router)
     api.add_router("/", booking_router)
     api.add_router("/", interop_router)
     api.add_router("/", notify_router)

@@ -29,6 +29,8 @@ from ldncare.web.record.models import CheckIn, Plan, Profile
 
 __all__ = [
     "RECORD_PARTS",
+    "alerts_visible_to",
+    "get_alert_or_404",
     "can_read",
     "can_write",
     "checkins_visible_to",
@@ -133,6 +135,37 @@ def checkins_visible_to(user) -> QuerySet:
     if role == Role.CLINICIAN:
         return checkins.filter(Exists(_active_clinician_grant(user, "patient")))
     return checkins.none()
+
+
+def alerts_visible_to(user) -> QuerySet:
+    """Alerts ``user`` may read: a clinician's own (while the patient still shares her record with
+    them), a patient's about herself. Pharmacists and admins: none."""
+    from ldncare.web.alerts.models import Alert
+
+    alerts = Alert.objects.select_related("patient", "recipient", "acknowledged_by")
+    role = _role(user)
+    if role == Role.CLINICIAN:
+        return alerts.filter(Exists(_active_clinician_grant(user, "patient")), recipient=user)
+    if role == Role.PATIENT:
+        return alerts.filter(patient=user)
+    return alerts.none()
+
+
+def get_alert_or_404(request, alert_uuid, *, action: str = "read", channel: str = "web"):
+    """The alert if visible to the requester; acknowledging is the recipient clinician's (403 for the
+    patient it is about); 404 otherwise. Audited either way."""
+    from ldncare.web.alerts.models import Alert
+
+    alert = alerts_visible_to(request.user).filter(uuid=alert_uuid).first()
+    if alert is None:
+        subject = Alert.objects.filter(uuid=alert_uuid).select_related("patient").first()
+        require(request, allowed=False, patient=subject.patient if subject else None, object_type="alert",
+                object_id=str(alert_uuid), action=action, channel=channel)
+    if action != "read" and alert.recipient_id != request.user.pk:
+        audit(request, subject=alert.patient, object_type="alert", object_id=str(alert_uuid), action=action,
+              outcome=AuditEvent.Outcome.DENIED, channel=channel)
+        raise PermissionDenied("Only the clinician the alert is for can acknowledge it.")
+    return alert
 
 
 def require(request, *, allowed: bool, patient, object_type: str, object_id: str = "", action: str = "read",

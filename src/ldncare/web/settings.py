@@ -182,6 +182,7 @@ INSTALLED_APPS = [
     "ldncare.web.library",
     "ldncare.web.clinic",
     "ldncare.web.pharmacy",
+    "ldncare.web.alerts",
     "django_tasks",
     "django_tasks_db",
     "ldncare.web.notify",

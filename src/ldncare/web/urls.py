@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("ldncare.web.booking.urls")),
     path("", include("ldncare.web.clinic.urls")),
     path("pharmacy/", include("ldncare.web.pharmacy.urls")),
+    path("alerts/", include("ldncare.web.alerts.urls")),
     path("", include("ldncare.web.notify.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

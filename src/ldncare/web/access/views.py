@@ -90,10 +90,14 @@ def access_log(request):
 @role_required(Role.CLINICIAN)
 def clinic(request):
     from ldncare.web.clinic.services import patient_alerts
+    from ldncare.web.record import core_bridge
 
     patients = policy.patients_visible_to(request.user).order_by("username")
     rows = patient_alerts(request, patients, today=timezone.localdate())
-    return render(request, "access/clinic.html", {"patients": patients, "rows": rows, "form": RedeemForm()})
+    open_alerts = sorted((a for r in rows for a in r["open_alerts"]),
+                         key=lambda a: (core_bridge.urgency_rank(a.level), -a.created_at.timestamp()))
+    return render(request, "access/clinic.html", {"patients": patients, "rows": rows, "form": RedeemForm(),
+                                                  "open_alerts": open_alerts, "show_patient": True})
 
 
 @role_required(Role.CLINICIAN)

@@ -76,20 +76,38 @@ def trial_create(*, request, patient, pairs: int, period_weeks: int, start_date:
 
 
 def patient_alerts(request, patients, *, today: dt.date) -> list[dict]:
-    """One row per patient with the alerts the core computes from their record (each read audited)."""
+    """One row per patient with the alerts the core computes from their record (each read audited).
+
+    The open alert records (``ldncare.web.alerts``: urgent or contact-prescriber reports) come first,
+    in each row (``open_alerts``, and as the first ``alerts``) and in the order of the rows.
+    """
     from ldncare.web import policy
     from ldncare.web.record.models import Profile
 
+    patients = list(patients)
+    reported: dict[int, list] = {}  # the open alert records, most urgent first (one query)
+    for alert in policy.alerts_visible_to(request.user).open().filter(
+            patient__in=[p.pk for p in patients]).most_urgent_first():
+        reported.setdefault(alert.patient_id, []).append(alert)
     rows = []
     for patient in patients:
         checkins = list(policy.checkins_visible_to(request.user).filter(patient=patient))
         plan = policy.plans_visible_to(request.user).filter(patient=patient, is_current=True).first()
         in_trial = BlindedTrial.objects.filter(patient=patient).exists()
-        alerts = core_bridge.care_alerts(profile=Profile.objects.filter(patient=patient).first(), checkins=checkins,
-                                         plan=plan, today=today, in_trial=in_trial)
+        alerts = [_reported_alert(a) for a in reported.get(patient.pk, [])]
+        alerts += core_bridge.care_alerts(profile=Profile.objects.filter(patient=patient).first(), checkins=checkins,
+                                          plan=plan, today=today, in_trial=in_trial)
         audit(request, subject=patient, object_type="alerts", object_id=patient.public_id, action="read",
               outcome=ALLOWED)
-        rows.append({"patient": patient, "alerts": alerts, "last_checkin": checkins[0].date if checkins else None})
-    rows.sort(key=lambda r: (-sum(a["level"] == "danger" for a in r["alerts"]), -len(r["alerts"]),
-                             r["patient"].username))
+        rows.append({"patient": patient, "alerts": alerts, "open_alerts": reported.get(patient.pk, []),
+                     "last_checkin": checkins[0].date if checkins else None})
+    rows.sort(key=lambda r: (-len(r["open_alerts"]), -sum(a["level"] == "danger" for a in r["alerts"]),
+                             -len(r["alerts"]), r["patient"].username))
     return rows
+
+
+def _reported_alert(alert) -> dict:
+    """An open alert record as a row of the patient list (the same shape as the core's alerts)."""
+    return {"code": "reported", "level": "danger" if alert.level == alert.Level.URGENT_CARE else "attention",
+            "title": f"{alert.get_level_display()}: {alert.effect_name} ({alert.severity})",
+            "detail": f"{alert.title}. Reported for {alert.day:%a %d %b}; not acknowledged yet."}

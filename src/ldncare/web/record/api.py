@@ -18,6 +18,7 @@ from ninja.responses import Status
 from pydantic import ConfigDict, field_validator
 
 from ldncare.web import policy
+from ldncare.web.alerts.api import AlertOut, alert_out, audit_listed
 from ldncare.web.idempotency import run_idempotent
 from ldncare.web.record import core_bridge, services
 from ldncare.web.record.models import CheckIn
@@ -37,6 +38,7 @@ class PatientOut(Schema):
     id: uuid_module.UUID
     username: str
     name: str
+    open_alerts: list[AlertOut] = Field(default_factory=list, description="Unacknowledged alerts, most urgent first.")
 
 
 class SideEffectIO(Schema):
@@ -167,9 +169,14 @@ def _conflict(exc: Exception) -> tuple[int, dict]:
 
 @router.get("/patients", response=list[PatientOut], summary="Patients whose record I may open")
 def patients_list(request):
+    patients = list(policy.patients_visible_to(request.user).order_by("username"))
+    alerts: dict[int, list[dict]] = {}
+    open_alerts = policy.alerts_visible_to(request.user).open().filter(patient__in=[p.pk for p in patients])
+    for alert in audit_listed(request, list(open_alerts.most_urgent_first()), channel=CHANNEL):
+        alerts.setdefault(alert.patient_id, []).append(alert_out(alert))
     return [
-        {"id": p.public_id, "username": p.username, "name": p.get_full_name()}
-        for p in policy.patients_visible_to(request.user).order_by("username")
+        {"id": p.public_id, "username": p.username, "name": p.get_full_name(), "open_alerts": alerts.get(p.pk, [])}
+        for p in patients
     ]
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 
 from ldncare.web.access.audit import audit
 from ldncare.web.access.models import AuditEvent
+from ldncare.web.alerts.services import alerts_raise
 from ldncare.web.record.models import CheckIn, Plan, Profile, SideEffectReport
 from ldncare.web.record.vocab import condition_ids, side_effect_ids
 
@@ -108,6 +109,8 @@ def checkin_save(*, request, patient, data: CheckInData, checkin: CheckIn | None
     SideEffectReport.objects.bulk_create(
         SideEffectReport(checkin=checkin, side_effect_id=effect_id, severity=severity) for effect_id, severity in effects
     )
+    if effects:  # an urgent or contact-prescriber report alerts every clinician she shares with, now
+        alerts_raise(patient=patient, checkin=checkin, effects=effects)
     audit(request, subject=patient, object_type="checkin", object_id=checkin.uuid, action=action, outcome=ALLOWED,
           channel=channel)
     return checkin

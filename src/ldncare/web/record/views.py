@@ -228,8 +228,11 @@ def account_delete(request):
 def patient(request, public_id):
     """The record as a clinician (or the patient) sees it; pharmacists and admins get 404."""
     patient = policy.get_patient_or_404(request, public_id, part="diary")
+    alerts = list(policy.alerts_visible_to(request.user).filter(patient=patient).most_urgent_first()[:50])
     return render(request, "record/patient.html", {
         "patient": patient,
+        "open_alerts": [a for a in alerts if a.is_open and a.recipient_id == request.user.pk],
+        "told": alerts if request.user.pk == patient.pk else [],
         "profile": Profile.objects.filter(patient=patient).first(),
         "plan": policy.plans_visible_to(request.user).filter(patient=patient, is_current=True).first(),
         "days": policy.checkins_visible_to(request.user).filter(patient=patient)[:14],

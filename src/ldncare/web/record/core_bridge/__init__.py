@@ -6,11 +6,19 @@ capability that is not installed yet is reported as unavailable (``None``), neve
 
 Two modules, one import path (``from ldncare.web.record import core_bridge``):
 :mod:`.patient` (the diary, its analysis, screen and triage, the plan, the simulator's day,
-evidence) and :mod:`.care` (the care team's alerts, prescriptions and blinded trials).
+evidence), :mod:`.advice` (the order of triage advice, and which reports become alerts) and
+:mod:`.care` (the care team's alerts, prescriptions and blinded trials).
 """
 
 from __future__ import annotations
 
+from ldncare.web.record.core_bridge.advice import (
+    ALERT_OUTCOMES,
+    advice_sorted,
+    alert_reports,
+    triage_report,
+    urgency_rank,
+)
 from ldncare.web.record.core_bridge.care import (
     MISSED_DOSES_ALERT,
     MISSED_WINDOW_DAYS,
@@ -40,6 +48,7 @@ from ldncare.web.record.core_bridge.patient import (
     analyze_diary,
     build_protocol_plan,
     day_curve,
+    days_on_current_dose,
     diary_csv,
     evidence,
     load_diary,
@@ -52,6 +61,7 @@ from ldncare.web.record.core_bridge.patient import (
 )
 
 __all__ = [
+    "ALERT_OUTCOMES",
     "CHECKIN_VALUE_FIELDS",
     "DIARY_COLUMNS",
     "HAS_ICS",
@@ -64,6 +74,8 @@ __all__ = [
     "STEP_DUE_DAYS",
     "TRIAL_STATUSES",
     "VERDICT_TEXT",
+    "advice_sorted",
+    "alert_reports",
     "analyze",
     "analyze_diary",
     "build_protocol_plan",
@@ -71,6 +83,7 @@ __all__ = [
     "compound_prescription",
     "current_trial_period",
     "day_curve",
+    "days_on_current_dose",
     "design_blinded_trial",
     "diary_csv",
     "evidence",
@@ -85,6 +98,8 @@ __all__ = [
     "simulated_day",
     "to_diary",
     "triage_checkin",
+    "triage_report",
     "trial_design",
     "trial_dispensing",
+    "urgency_rank",
 ]

@@ -141,9 +141,11 @@ def screen_profile(profile) -> dict | None:
     }
 
 
-def _days_on_current_dose(checkin) -> int:
+def days_on_current_dose(checkin) -> int:
     """Days since the dose last changed (or since the first dose), counted from the diary."""
-    earlier = checkin.patient.checkins.filter(date__lte=checkin.date).order_by("-date").values_list(
+    from ldncare.web.record.models import CheckIn
+
+    earlier = CheckIn.objects.filter(patient_id=checkin.patient_id, date__lte=checkin.date).order_by("-date").values_list(
         "date", "ldn_dose_mg")
     start = checkin.date
     for date, dose in earlier:
@@ -154,22 +156,13 @@ def _days_on_current_dose(checkin) -> int:
 
 
 def triage_checkin(checkin) -> list[dict]:
-    """The triage advice (``ldncare.core.safety.triage_effect``) for each side effect of the day."""
-    days = _days_on_current_dose(checkin)
-    advice = []
-    for report in checkin.side_effects.all():
-        try:
-            result = safety.triage_effect(report.side_effect_id, report.severity, days)
-        except (LookupError, ValueError):
-            log.warning("no triage for %s", report.side_effect_id)
-            continue
-        advice.append({
-            "name": result.effect_name, "severity": result.severity, "urgency": result.outcome,
-            "headline": result.title, "explanation": result.advice,
-            "reasons": [getattr(r, "text", str(r)) for r in result.reasons],
-            "sources": [_source_link(s) for s in result.sources],
-        })
-    return advice
+    """The triage advice (``ldncare.core.safety.triage_effect``) for each side effect of the day,
+    most urgent first (:func:`~ldncare.web.record.core_bridge.advice.advice_sorted`)."""
+    from ldncare.web.record.core_bridge.advice import advice_sorted, triage_report
+
+    days = days_on_current_dose(checkin)
+    cards = (triage_report(r.side_effect_id, r.severity, days) for r in checkin.side_effects.all())
+    return advice_sorted(card for card in cards if card is not None)
 
 
 def analyze(checkins, *, outcome: str) -> dict | None:
