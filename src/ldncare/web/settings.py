@@ -196,6 +196,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "ldncare.web.accounts.zones.UserTimeZoneMiddleware",  # times in the signed-in person's zone
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ldncare.web.security.AbsoluteSessionLifetimeMiddleware",
