@@ -7,9 +7,14 @@ and ``admin`` (accounts, never health data).
 
 from __future__ import annotations
 
+import email
 import os
+import socket
+import threading
+from email.message import Message
 
 import pytest
+from aiosmtpd.controller import Controller
 from hypothesis import settings
 
 # Property tests explore new random inputs on every developer run (that is how they find bugs);
@@ -68,3 +73,48 @@ def stranger(db, django_user_model):
 @pytest.fixture
 def admin(db, django_user_model):
     return _make_user(django_user_model, "admin_ann", "admin", is_staff=True, is_superuser=True)
+
+
+# A real SMTP server on loopback (aiosmtpd) for the e-mail tests: `smtp.messages`, `smtp.to(address)`;
+# `smtp.refuse = N` answers the next N messages with a 451 (try again later).
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """What the SMTP server received; ``refuse`` answers the next N messages with a 451."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.refuse = 0
+        self.refused = 0
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        with self._lock:
+            if self.refuse > 0:
+                self.refuse -= 1
+                self.refused += 1
+                return "451 4.3.0 Try again later"
+            self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if address in m["To"]]
+
+
+@pytest.fixture
+def smtp(settings):
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    inbox.port = port
+    yield inbox
+    controller.stop()
