@@ -36,8 +36,9 @@ def test_csv_bundle_csv_is_identical(tmp_path, plan_json, diary):
     assert "Wrote a FHIR 4.3.0 Bundle" in result.stdout
     data = json.loads(bundle.read_text())
     assert all(model_class(e["resource"]["resourceType"]).model_validate(e["resource"]) for e in data["entry"])
+    # the example trial diary is simulated into 2027: a diary day must not be in the future otherwise
     result = runner.invoke(app, ["fhir", "import", str(bundle), "--diary-out", str(tmp_path / "out.csv"),
-                                 "--plan-out", str(tmp_path / "plan.json"), "--json"])
+                                 "--plan-out", str(tmp_path / "plan.json"), "--latest-day", "2027-12-31", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["unknown"] == []

@@ -20,8 +20,11 @@ import typer
 from ldncare.commands.common import fail, print_json
 from ldncare.core.fhir import (
     FHIR_VERSION,
+    MAX_BUNDLE_BYTES,
+    ON_CONFLICT,
     ExportError,
     FhirImportError,
+    ImportConflictError,
     PatientRecord,
     PlanFormatError,
     PrescribedPlan,
@@ -93,20 +96,21 @@ def export(
     patient: str = typer.Option(None, "--patient", help="Export this patient (public id or username) from the ldncare "
                                                         "database instead of files (audited)."),
     pseudonym: str = typer.Option("anonymous", "--pseudonym", help="Pseudonym of the patient in the file (never a name)."),
-    timezone: str = typer.Option(None, "--timezone", help="IANA time zone of the diary's dose times (default: $TZ, else UTC)."),
+    timezone: str = typer.Option(None, "--timezone", help="IANA time zone of the diary's dose times (default: the "
+                                 "patient's own zone with --patient, else $TZ, else UTC)."),
     prescriber: str = typer.Option(None, "--prescriber", help="Who wrote the plan (shown as its author)."),
     output: Path = typer.Option(None, "-o", "--output", help="Write the Bundle here (default: standard output)."),
     as_json: bool = typer.Option(False, "--json", help="With -o: print a JSON summary instead of text."),
 ) -> None:
     """Export a patient's LDN record as a FHIR R4B Bundle (JSON). Not medical advice."""
-    zone = timezone or os.environ.get("TZ") or "UTC"
+    zone = timezone or os.environ.get("TZ") or "UTC"  # files; the database export uses the patient's zone
     if patient is not None and (diary or plan or trial or condition):
         fail("--patient exports from the database; allowed: --patient alone, or --diary/--plan/--condition/--trial")
     if patient is None and not (diary or plan or trial or condition):
         fail("nothing to export; allowed: --diary, --plan, --condition, --trial, or --patient ID")
     try:
         if patient is not None:
-            bundle = _export_from_database(patient, zone)
+            bundle = _export_from_database(patient, timezone)
         else:
             record = PatientRecord(pseudonym=pseudonym, conditions=_conditions(condition or []),
                                    plan=_plan(plan) if plan else None, diary=_diary(diary) if diary else None,
@@ -124,7 +128,7 @@ def export(
                        + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
-def _export_from_database(patient: str, zone: str):
+def _export_from_database(patient: str, zone: str | None):
     """The database-backed export: Django is set up and imported here only, and the export is audited."""
     from ldncare.web.bootstrap import ConfigurationError, setup_django
 
@@ -178,23 +182,50 @@ def _trial(path: Path):
         fail(f"{path.name}: {exc}")
 
 
+def _latest_day(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        fail(f"--latest-day {text!r} is not a date; allowed: YYYY-MM-DD")
+
+
 @app.command("import")
 def import_(
     bundle: Path = typer.Argument(..., help="A FHIR R4B Bundle (JSON)."),
     diary_out: Path = typer.Option(None, "--diary-out", help="Write the diary as CSV here."),
     plan_out: Path = typer.Option(None, "--plan-out", help="Write the plan JSON (the keys of 'ldncare plan --json' it covers)."),
     trial_out: Path = typer.Option(None, "--trial-out", help="Write the trial design JSON here."),
+    on_conflict: str = typer.Option("refuse", "--on-conflict", help="An item given twice (same day, same score; a "
+                                    "duplicate day): 'refuse' the bundle (default) or 'keep-first' and list the others."),
+    latest_day: str = typer.Option(None, "--latest-day", help="The latest diary day accepted (YYYY-MM-DD; default: "
+                                   "today). Only for simulated or planned diaries."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Import a FHIR Bundle: report what was read and what is unknown; write the diary and plan. All or nothing."""
+    """Import a FHIR Bundle: report what was read, what is unknown and every conflict; write the diary and plan.
+    All or nothing."""
+    if on_conflict not in ON_CONFLICT:
+        fail(f"--on-conflict {on_conflict!r}; allowed: {', '.join(ON_CONFLICT)}")
+    latest = _latest_day(latest_day)
     try:
-        text = bundle.read_text(encoding="utf-8")
+        size = bundle.stat().st_size
+        if size > MAX_BUNDLE_BYTES:
+            fail(f"{bundle.name} is {size / 2**20:.1f} MiB; allowed: at most {MAX_BUNDLE_BYTES // 2**20} MiB "
+                 "(split it, e.g. by year); nothing was written")
+        text = bundle.read_bytes()
     except FileNotFoundError:
         fail(f"bundle file {str(bundle)!r} not found")
-    except UnicodeDecodeError:
-        fail(f"{bundle.name} is not UTF-8 text; allowed: a FHIR JSON Bundle")
+    except OSError as exc:
+        fail(f"cannot read {bundle}: {exc.strerror}; allowed: a readable file")
     try:
-        result = import_bundle(text)
+        result = import_bundle(text, on_conflict=on_conflict, latest_day=latest)
+    except ImportConflictError as exc:
+        if as_json:
+            print_json({"error": str(exc), "conflicts": [c.to_json() for c in exc.conflicts], "written": {}})
+        lines = "".join(f"\n  {c}" for c in exc.conflicts)
+        fail(f"{bundle.name}: {len(exc.conflicts)} item(s) given more than once, nothing was written "
+             f"(allowed: one value per item; --on-conflict keep-first keeps the first of each):{lines}")
     except FhirImportError as exc:
         fail(f"{bundle.name}: {exc}; nothing was written")
     record = result.record
@@ -219,6 +250,8 @@ def import_(
         "trial_id": record.trial.trial_id if record.trial else None,
         "imported": result.imported,
         "unknown": list(result.unknown),
+        "conflicts": [c.to_json() for c in result.conflicts],
+        "adjusted": list(result.adjusted),
         "written": written,
     }
     if as_json:
@@ -230,6 +263,14 @@ def import_(
     if result.unknown:
         typer.echo(f"Not mapped ({len(result.unknown)}, left out):")
         for line in result.unknown:
+            typer.echo(f"  {line}")
+    if result.conflicts:
+        typer.echo(f"Given more than once ({len(result.conflicts)}; the first kept, the others left out):")
+        for conflict in result.conflicts:
+            typer.echo(f"  {conflict}")
+    if result.adjusted:
+        typer.echo(f"Stored in another form ({len(result.adjusted)}):")
+        for line in result.adjusted:
             typer.echo(f"  {line}")
     for name, path in written.items():
         typer.echo(f"Wrote the {name} to {path}")

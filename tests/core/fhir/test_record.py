@@ -35,7 +35,7 @@ def test_a_bad_step_names_its_field():
 
 
 def test_condition_entries_use_the_first_code_or_a_listed_one():
-    assert condition_entry("MS").icd10 == "G35"
+    assert condition_entry("MS").icd10 == "G35.D"  # G35 is a header since FY2026
     assert condition_entry("multiple-sclerosis", "G35.A").icd10 == "G35.A"
     with pytest.raises(ValueError, match="not listed for multiple-sclerosis"):
         condition_entry("multiple-sclerosis", "K50.90")

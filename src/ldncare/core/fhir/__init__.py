@@ -18,7 +18,17 @@ True
 from ldncare.core.fhir.bundle import bundle_to_json, stable_id, unresolved_references
 from ldncare.core.fhir.codes import InvalidCodeError, check_icd10cm
 from ldncare.core.fhir.export import ExportError, export_bundle
-from ldncare.core.fhir.imports import MAPPED_TYPES, FhirImportError, ImportResult, import_bundle
+from ldncare.core.fhir.imports import (
+    MAPPED_TYPES,
+    MAX_BUNDLE_BYTES,
+    MAX_DEPTH,
+    ON_CONFLICT,
+    Conflict,
+    FhirImportError,
+    ImportConflictError,
+    ImportResult,
+    import_bundle,
+)
 from ldncare.core.fhir.record import (
     ConditionEntry,
     PatientRecord,
@@ -33,9 +43,14 @@ from ldncare.core.fhir.resources import FHIR_VERSION
 __all__ = [
     "FHIR_VERSION",
     "MAPPED_TYPES",
+    "MAX_BUNDLE_BYTES",
+    "MAX_DEPTH",
+    "ON_CONFLICT",
     "ConditionEntry",
+    "Conflict",
     "ExportError",
     "FhirImportError",
+    "ImportConflictError",
     "ImportResult",
     "InvalidCodeError",
     "PatientRecord",

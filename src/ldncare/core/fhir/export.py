@@ -4,7 +4,9 @@ The mapping (each row is documented in ``docs/interoperability.md``):
 
 * Patient: pseudonymous, only an identifier in the ldncare pseudonym naming system.
 * Condition: ICD-10-CM code (checked with ``simple-icd-10-cm``) and the ldncare condition id.
-* Medication: the compounded LDN oral liquid with its strength (mg per mL).
+* Medication: the compounded LDN oral liquid with its strength (mg per mL), coded RxNorm 7243
+  (naltrexone) and, for its ingredient, UNII Z6375YW9SF (naltrexone hydrochloride), with
+  ldncare's local code alongside.
 * MedicationRequest: the titration plan, one ``dosageInstruction`` per step with
   ``timing.repeat.boundsPeriod`` (first and last day), ``timeOfDay`` and the dose in mg (UCUM).
 * List (the diary) → one Observation panel per day (phase, notes) with member Observations
@@ -33,11 +35,15 @@ from ldncare.core.fhir.codes import (
     EXT,
     ICD10CM,
     MEDICATION,
+    NALTREXONE_HCL_UNII,
+    NALTREXONE_RXNORM,
     PARTICIPANT_TYPE,
     PSEUDONYM,
+    RXNORM,
     SIDE_EFFECT,
     TRIAL_ID,
     UCUM,
+    UNII,
     check_icd10cm,
     outcome_codings,
 )
@@ -67,6 +73,7 @@ from ldncare.core.fhir.resources import (
 )
 from ldncare.core.knowledge import load_conditions, resolve_side_effect
 from ldncare.core.response import Diary, DiaryDay, TrialDesign
+from ldncare.core.text import strip_control_characters
 
 __all__ = ["MEDICATION_CODE", "MEDICATION_DISPLAY", "ExportError", "export_bundle"]
 
@@ -179,12 +186,16 @@ def export_bundle(record: PatientRecord, *, timezone: str = "UTC", recorded: dt.
 
 
 def _medication(b: _Builder, plan: PrescribedPlan | None) -> Medication:
-    ingredient = {"itemCodeableConcept": CodeableConcept(text="naltrexone hydrochloride"), "isActive": True}
+    # Standard codes first (an interaction checker sees an opioid antagonist), the local code kept alongside.
+    salt = CodeableConcept(coding=[Coding(system=UNII, code=NALTREXONE_HCL_UNII[0], display=NALTREXONE_HCL_UNII[1])],
+                           text="naltrexone hydrochloride")
+    ingredient = {"itemCodeableConcept": salt, "isActive": True}
     if plan is not None and plan.concentration_mg_per_ml is not None:
         ingredient["strength"] = {"numerator": _mg(plan.concentration_mg_per_ml),
                                   "denominator": Quantity(value=1, unit="mL", system=UCUM, code="mL")}
     return Medication(id=b.id("medication"),
-                      code=CodeableConcept(coding=[Coding(system=MEDICATION, code=MEDICATION_CODE, display=MEDICATION_DISPLAY)],
+                      code=CodeableConcept(coding=[Coding(system=RXNORM, code=NALTREXONE_RXNORM[0], display=NALTREXONE_RXNORM[1]),
+                                                   Coding(system=MEDICATION, code=MEDICATION_CODE, display=MEDICATION_DISPLAY)],
                                            text=MEDICATION_DISPLAY),
                       form=CodeableConcept(text="oral liquid (compounded)"), ingredient=[ingredient])
 
@@ -263,7 +274,7 @@ def _day(b: _Builder, day: DiaryDay, patient: Patient, medication: Medication,
         code=_coded(DIARY_OUTCOME, "diary-day", "diary day"), subject=_ref(patient), effectiveDateTime=date,
         hasMember=[_ref(m) for m in members] or None,
         component=[{"code": _coded(DIARY_OUTCOME, "phase", "phase"), "valueString": day.phase}] if day.phase else None,
-        note=[{"text": day.notes}] if day.notes else None)
+        note=[{"text": notes}] if (notes := strip_control_characters(day.notes)) else None)
     b.add(panel, diary=True)
     if day.ldn_dose_mg is not None or day.dose_time is not None:
         taken = date if day.dose_time is None else dt.datetime.combine(day.date, day.dose_time, b.zone).isoformat()

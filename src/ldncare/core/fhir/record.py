@@ -25,7 +25,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from ldncare.core.dosing import DosingStep, Plan
 from ldncare.core.dosing.plan import PlanError, to_decimal
-from ldncare.core.fhir.codes import check_icd10cm
+from ldncare.core.fhir.codes import InvalidCodeError, check_icd10cm, is_billable_icd10cm
 from ldncare.core.knowledge import resolve_condition
 from ldncare.core.knowledge.records import Record
 from ldncare.core.response import Diary, TrialDesign
@@ -164,11 +164,14 @@ class ConditionEntry(Record):
     @classmethod
     def _valid_code(cls, code: str) -> str:
         check_icd10cm(code)
+        if not is_billable_icd10cm(code):
+            raise InvalidCodeError(f"ICD-10-CM {code} is a category, not a billable code; allowed: one of its leaf codes")
         return code
 
 
 def condition_entry(text: str, icd10: str | None = None) -> ConditionEntry:
-    """The entry of a condition named by id, name or synonym; ICD-10-CM code: ``icd10`` or the first listed.
+    """The entry of a condition named by id, name or synonym; ICD-10-CM code: ``icd10`` or the first listed
+    (the default, a billable leaf code: multiple sclerosis is G35.D since FY2026, not the header G35).
 
     >>> condition_entry("Crohn's disease")
     ConditionEntry(id='crohns-disease', icd10='K50.90')

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 
 from ldncare.core.fhir import PatientRecord, PrescribedPlan, condition_entry, export_bundle
@@ -17,7 +18,7 @@ from ldncare.core.fhir.resources import Bundle
 from ldncare.web.record import core_bridge
 from ldncare.web.record.models import CheckIn, Plan, Profile, SideEffectReport
 
-__all__ = ["export_patient_bundle", "patient_record", "restore_record"]
+__all__ = ["export_patient_bundle", "patient_record", "patient_time_zone", "restore_record"]
 
 SCORE_FIELDS = {"pain": "pain_score", "fatigue": "fatigue_score", "sleep_quality": "sleep_quality_score",
                 "mood": "mood_score"}
@@ -41,13 +42,26 @@ def patient_record(patient) -> PatientRecord:
     return PatientRecord(pseudonym=str(patient.public_id), conditions=conditions, plan=prescribed, diary=diary)
 
 
-def export_patient_bundle(patient, *, timezone: str = "UTC", recorded: dt.datetime | None = None) -> Bundle:
-    """``patient``'s record as a FHIR R4B Bundle; the plan's clinician (if any) is named as its author."""
+def patient_time_zone(patient) -> str:
+    """The IANA time zone of ``patient``'s wall-clock times (dose times): their own, else the site's.
+
+    The one place that reads it: the account's ``time_zone`` when the account model has one and
+    it is set, otherwise ``settings.TIME_ZONE``.
+    """
+    return getattr(patient, "time_zone", "") or settings.TIME_ZONE
+
+
+def export_patient_bundle(patient, *, timezone: str | None = None, recorded: dt.datetime | None = None) -> Bundle:
+    """``patient``'s record as a FHIR R4B Bundle; the plan's clinician (if any) is named as its author.
+
+    Dose times carry the offset of ``timezone`` (default: :func:`patient_time_zone`).
+    """
     plan = _current_plan(patient)
     prescriber = None
     if plan is not None and plan.source == Plan.Source.CLINICIAN and plan.author is not None:
         prescriber = plan.author.get_full_name() or plan.author.get_username()
-    return export_bundle(patient_record(patient), timezone=timezone, recorded=recorded, prescriber=prescriber)
+    return export_bundle(patient_record(patient), timezone=timezone or patient_time_zone(patient), recorded=recorded,
+                         prescriber=prescriber)
 
 
 @transaction.atomic
