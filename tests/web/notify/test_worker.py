@@ -127,3 +127,41 @@ def test_a_new_prescription_is_emailed_to_the_pharmacist_without_health_details(
     from ldncare.web.access.models import AuditEvent
 
     assert AuditEvent.objects.filter(object_type="notify_prescription", subject_id=patient.pk).count() == 1
+
+
+def test_a_severe_side_effect_saved_over_the_api_emails_each_sharing_clinician_once(smtp, patient, clinician,
+                                                                                   django_user_model, settings):
+    import json
+
+    from ldncare.web.access.models import AuditEvent, Grant
+    from ldncare.web.accounts.models import ApiToken
+    from ldncare.web.alerts.models import Alert
+
+    settings.NOTIFY_RETRY_BASE_S = 0
+    smtp.refuse = 1  # the first attempt is refused: the message still arrives, once
+    second = django_user_model.objects.create_user(username="dr_two", email="dr_two@example.org", password="x" * 12,
+                                                   role="clinician")
+    unrelated = django_user_model.objects.create_user(username="dr_none", email="dr_none@example.org",
+                                                      password="x" * 12, role="clinician")
+    for doctor in (clinician, second):
+        Grant.objects.create(patient=patient, kind="clinician", clinician=doctor, accepted_at=timezone.now())
+    _, raw = ApiToken.issue(user=patient, name="phone")
+    from django.test import Client
+
+    body = {"date": timezone.localdate().isoformat(), "side_effects": [{"id": "allergic_reaction", "severity": "severe"}]}
+    answer = Client().post(f"/api/v1/patients/{patient.public_id}/diary", data=json.dumps(body),
+                           content_type="application/json", headers={"Authorization": f"Bearer {raw}"})
+    assert answer.status_code == 201, answer.content
+    _burst()
+    assert sorted(m["To"] for m in smtp.messages) == sorted([clinician.email, second.email])
+    assert smtp.to(unrelated.email) == []
+    assert smtp.refused == 1
+    for message in smtp.messages:
+        text = _text(message)
+        assert "allergic" not in text.lower()
+        assert patient.first_name not in text
+        assert "/clinic/" in text
+    assert not Alert.objects.filter(notified_at__isnull=True).exists()
+    assert AuditEvent.objects.filter(object_type="notify_alert", subject_id=patient.pk).count() == 2
+    _burst()
+    assert len(smtp.messages) == 2

@@ -47,6 +47,10 @@ def alerts_raise(*, patient, checkin, effects: Iterable[tuple[str, str]],
     ]
     if rows:
         Alert.objects.bulk_create(rows, ignore_conflicts=True)
+        # Once the check-in has committed, the notifier e-mails each clinician (ldncare.web.notify).
+        from ldncare.web.notify.care_team import alerts_announce
+
+        transaction.on_commit(lambda: alerts_announce(patient_id=patient.pk))
     return len(rows)
 
 

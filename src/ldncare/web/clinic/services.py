@@ -54,6 +54,10 @@ def prescription_send(*, request, patient, plan: Plan, preparation: str, supply_
     prescription.save()
     audit(request, subject=patient, object_type="prescription", object_id=prescription.uuid, action="create",
           outcome=ALLOWED)
+    # Once committed, the pharmacy's pharmacists are told by e-mail (ldncare.web.notify; no health details).
+    from ldncare.web.notify.care_team import prescription_notify
+
+    transaction.on_commit(lambda: prescription_notify(prescription))
     return prescription
 
 

@@ -1,5 +1,5 @@
-"""Who in the care team is told of what: a new prescription reaches the pharmacy's pharmacists.
-(Alerts to clinicians: :func:`alerts_notify`, built on the alert records of the safety signals.)
+"""Who in the care team is told of what: an alert (an urgent or contact-prescriber report in a
+check-in) reaches the clinician it is for; a new prescription reaches the pharmacy's pharmacists.
 
 Each function is safe to call again: a delivery exists once per (kind, recipient, object, channel),
 so the worker's periodic scan and the immediate call after a save never tell anyone twice.
@@ -16,7 +16,8 @@ from django.utils import timezone
 from ldncare.web.notify.models import Delivery
 from ldncare.web.notify.services import deliveries_create
 
-__all__ = ["SCAN_WINDOW", "prescription_notify", "prescriptions_scan", "subject_of"]
+__all__ = ["SCAN_WINDOW", "alert_delivered", "alerts_announce", "prescription_notify", "prescriptions_scan",
+           "subject_of"]
 
 #: How far back the worker's scan looks for objects nobody was told of yet.
 SCAN_WINDOW = dt.timedelta(days=7)
@@ -48,8 +49,34 @@ def prescriptions_scan() -> int:
     return found
 
 
+def alerts_announce(*, patient_id: int | None = None) -> int:
+    """Deliveries for alerts nobody was told of yet (of one patient, or all: the worker's scan).
+    Called once the check-in that raised them has committed, and by every worker tick."""
+    from ldncare.web.alerts.models import Alert
+
+    alerts = _unannounced(Alert.objects.undelivered(), Delivery.Kind.ALERT)
+    if patient_id is not None:
+        alerts = alerts.filter(patient_id=patient_id)
+    found = 0
+    for alert_id, recipient_id in alerts.values_list("pk", "recipient_id"):
+        deliveries_create(kind=Delivery.Kind.ALERT, key=str(alert_id), recipients=[(recipient_id, CARE_TEAM_CHANNELS)])
+        found += 1
+    return found
+
+
+def alert_delivered(delivery: Delivery) -> None:
+    """The alert's message has left: mark the alert notified (its ``notified_at``)."""
+    from ldncare.web.alerts.models import Alert
+
+    Alert.objects.filter(pk=int(delivery.key), notified_at__isnull=True).update(notified_at=timezone.now())
+
+
 def subject_of(delivery: Delivery) -> int | None:
     """The patient whose record a care-team message is about (for the audit row)."""
+    if delivery.kind == Delivery.Kind.ALERT:
+        from ldncare.web.alerts.models import Alert
+
+        return Alert.objects.filter(pk=int(delivery.key)).values_list("patient_id", flat=True).first()
     if delivery.kind == Delivery.Kind.PRESCRIPTION:
         from ldncare.web.clinic.models import Prescription
 

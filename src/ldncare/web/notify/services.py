@@ -128,6 +128,10 @@ def delivery_send(delivery_id: int) -> str:
     Delivery.objects.filter(pk=delivery_id).update(state=Delivery.State.SENT, sent_at=timezone.now(), last_error="")
     if delivery.kind in CARE_TEAM_KINDS:
         _audit_care_team(delivery)
+    if delivery.kind == Delivery.Kind.ALERT:
+        from ldncare.web.notify.care_team import alert_delivered
+
+        alert_delivered(delivery)
     return Delivery.State.SENT
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from ldncare.web.notify.care_team import prescriptions_scan
+from ldncare.web.notify.care_team import alerts_announce, prescriptions_scan
 from ldncare.web.notify.models import Delivery
 from ldncare.web.notify.schedule import reminders_claim
 from ldncare.web.notify.services import deliveries_enqueue
@@ -35,7 +35,7 @@ def notify_tick(*, now: dt.datetime | None = None) -> TickReport:
         tasks += deliveries_enqueue(kind=batch.kind, key=batch.local_date.isoformat(),
                                     recipient_ids=sorted({user_id for user_id, _ in batch.recipients}))
     found = prescriptions_scan()
-    found += _alerts_scan()
+    found += alerts_announce()
     stale = 0
     groups: dict[tuple[str, str], list[int]] = {}
     for kind, key, recipient_id in (Delivery.objects.filter(state=Delivery.State.PENDING, created_at__lt=now - STALE_AFTER)
@@ -46,11 +46,3 @@ def notify_tick(*, now: dt.datetime | None = None) -> TickReport:
         tasks += deliveries_enqueue(kind=kind, key=key, recipient_ids=sorted(set(recipient_ids)))
     return TickReport(reminders_claimed=sum(len(c.recipients) for c in claimed), tasks_enqueued=tasks,
                       care_team_found=found, stale_requeued=stale)
-
-
-def _alerts_scan() -> int:
-    try:
-        from ldncare.web.notify.care_team import alerts_scan
-    except ImportError:
-        return 0
-    return alerts_scan()
