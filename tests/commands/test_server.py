@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -27,7 +28,7 @@ def test_run_migrates_and_serves_the_home_page(tmp_path):
     env = {**os.environ, "LDNCARE_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/ldncare.sqlite3"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "ldncare.cli", "run", "--no-demo", "--port", str(port)],
+        [sys.executable, "-m", "ldncare.cli", "run", "--no-demo", "--port", str(port)],  # with its worker
         cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
@@ -45,6 +46,24 @@ def test_run_migrates_and_serves_the_home_page(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/ldncare/site.css", timeout=5) as response:
             assert response.status == 200
         assert (tmp_path / "ldncare.sqlite3").exists()
+        workers = _children(server.pid)
+        assert len(workers) == 1, "ldncare run starts one background worker beside the server"
+        assert b"worker" in (Path("/proc") / str(workers[0]) / "cmdline").read_bytes()
     finally:
         server.terminate()
         server.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while any((Path("/proc") / str(pid)).exists() and b"zombie" not in _status(pid) for pid in workers):
+        assert time.monotonic() < deadline, "the worker outlived the server"
+        time.sleep(0.2)
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in (Path("/proc") / str(pid) / "task" / str(pid) / "children").read_text().split()]
+
+
+def _status(pid: int) -> bytes:
+    try:
+        return (Path("/proc") / str(pid) / "status").read_bytes().lower()
+    except OSError:
+        return b"zombie"
