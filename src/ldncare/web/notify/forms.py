@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from ldncare.web.accounts.zones import time_zone_names
 from ldncare.web.notify.models import CHANNELS
-from ldncare.web.notify.reminders import time_zone_names
 
 CHANNEL_LABELS = {"email": "E-mail", "push": "Notification from the installed app"}
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
-from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ldncare.web.accounts.zones import time_zone_problem
 from ldncare.web.notify.models import CHANNELS, ReminderSettings
 
-__all__ = ["Reminders", "plan_dose_time", "reminders_get", "reminders_save", "time_zone_names"]
+__all__ = ["Reminders", "plan_dose_time", "reminder_stop", "reminders_get", "reminders_save"]
 
 
 @dataclass(frozen=True)
@@ -22,11 +21,6 @@ class Reminders:
     dose_time: dt.time | None
     channels: tuple[str, ...]
     dose_time_from_plan: bool  # no dose time saved yet: the one shown is the plan's
-
-
-@cache
-def time_zone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
 
 
 def plan_dose_time(user, *, today: dt.date | None = None) -> dt.time | None:
@@ -62,8 +56,8 @@ def reminders_save(*, user, time_zone: str, checkin_time: dt.time | None, dose_t
     from ldncare.web.notify.push import push_configured
 
     errors: dict[str, str] = {}
-    if time_zone not in time_zone_names():
-        errors["time_zone"] = f"{time_zone!r} is not a time zone name; use an IANA name such as Europe/Oslo or Asia/Tokyo"
+    if problem := time_zone_problem(time_zone):
+        errors["time_zone"] = problem
     unknown = sorted(set(channels) - set(CHANNELS))
     if unknown:
         errors["channels"] = f"unknown channel(s) {', '.join(unknown)}; allowed: {', '.join(CHANNELS)}"
