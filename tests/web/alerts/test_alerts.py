@@ -212,3 +212,12 @@ def test_the_checkin_page_alerts_too(world, client):
         "se_allergic_reaction": "severe"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert Alert.objects.filter(recipient=clinician, report_key="allergic_reaction").exists()
+
+
+def test_the_checkin_page_says_who_was_alerted(world, client):
+    client.force_login(world["owner"])
+    page = client.post(f"/me/checkin/{TODAY.isoformat()}/", {
+        "date": TODAY.isoformat(), "pain_score": 5, "fatigue_score": 5, "sleep_quality_score": 5, "mood_score": 5,
+        "se_allergic_reaction": "severe", "se_headache": "mild"}, headers={"HX-Request": "true"}).content.decode()
+    assert f"ldncare has alerted {world['clin_ok'].get_full_name()}" in page
+    assert page.index("level-urgent_care") < page.index("level-expected_transient")

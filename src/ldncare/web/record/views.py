@@ -17,6 +17,7 @@ from ldncare.web import policy
 from ldncare.web.access.grants import active_pharmacy
 from ldncare.web.access.views import role_required
 from ldncare.web.accounts.models import Role
+from ldncare.web.alerts.selectors import alerts_told
 from ldncare.web.record import core_bridge, services
 from ldncare.web.record.charts import progress_svg
 from ldncare.web.record.forms import (
@@ -107,7 +108,7 @@ def checkin(request, day: str | None = None):
         initial = _checkin_initial(patient, the_day)
     form = CheckInForm(request.POST or None, initial=initial)
     saved = None
-    advice = []
+    advice, told = [], []
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.checkin_save(request=request, patient=patient, data=form.to_data())
@@ -115,10 +116,12 @@ def checkin(request, day: str | None = None):
             form.add_error(None, getattr(exc, "messages", [str(exc)]))
         else:
             advice = core_bridge.triage_checkin(saved)
+            told = alerts_told(saved) if advice else []
             if not _is_htmx(request) and not advice:
                 messages.success(request, f"Saved your check-in for {saved.date:%A %d %B}.")
                 return redirect("record:progress")
-    context = {"form": form, "day": the_day, "saved": saved, "advice": advice, "editing": existing is not None}
+    context = {"form": form, "day": the_day, "saved": saved, "advice": advice, "told": told,
+               "editing": existing is not None}
     if _is_htmx(request):
         return render(request, "record/checkin_form.html", context)
     return render(request, "record/checkin.html", context)
