@@ -66,6 +66,8 @@ MAX_ENTRIES = 200_000
 ACCEPTED_TYPES = ("collection", "document", "searchset", "transaction", "batch", "message")
 """Bundle types that carry records; ``history`` (versions of one record) and responses are refused."""
 WRITE_METHODS = ("POST", "PUT")
+NUMERIC_ELEMENTS = {"sequence", "frequency", "frequencyMax", "period", "periodMax", "duration", "durationMax",
+                    "count", "countMax", "total", "low", "high", "numerator", "denominator", "rank"}
 
 
 def _path(loc: tuple) -> str:
@@ -101,6 +103,12 @@ def _load(source: str | bytes | Mapping[str, Any]) -> Any:
         raise FhirImportError("", f"JSON nested too deeply; allowed: at most {MAX_DEPTH} levels") from None
 
 
+def _numeric(path: str) -> bool:
+    """Whether the element at ``path`` is numeric (a JSON true/false there would be read as 1/0)."""
+    key = path.rsplit(".", 1)[-1].split("[", 1)[0]
+    return (key.startswith("value") and key != "valueBoolean") or key in NUMERIC_ELEMENTS
+
+
 def _check_tree(data: Any) -> None:
     """Depth and strings, without recursion: the first problem with its path."""
     stack: list[tuple[Any, str, int]] = [(data, "", 1)]
@@ -112,6 +120,8 @@ def _check_tree(data: Any) -> None:
             stack.extend((value, f"{path}.{key}" if path else str(key), depth + 1) for key, value in node.items())
         elif isinstance(node, list):
             stack.extend((value, f"{path}[{i}]", depth + 1) for i, value in enumerate(node))
+        elif isinstance(node, bool) and _numeric(path):
+            raise FhirImportError(path, f"{str(node).lower()} where a number belongs; allowed: a JSON number")
         elif isinstance(node, str) and (found := control_characters(node)):
             raise FhirImportError(path, f"control character {', '.join(found[:5])}; FHIR strings allow no character "
                                         "below U+0020 except TAB, CR and LF (https://hl7.org/fhir/R4B/datatypes.html#string)")

@@ -299,12 +299,18 @@ class Reader:
         scored = []
         if code is not None:
             scored.append((code, resource, where))
+        left_out = []
         for n, component in enumerate(resource.get("component", [])):
             outcome = outcome_of(component.get("code"))
             if outcome is not None and outcome not in ("diary-day", "phase", "diary"):
                 scored.append((outcome, component, f"{where}.component[{n}]"))
+            else:
+                left_out.append(n)
         if not scored:
             return self.skip(i, resource, "observation code not in ldncare's diary outcomes (nor LOINC 72514-3)")
+        if left_out:
+            self.unknown.append(f"entry[{i}] Observation/{resource.get('id', '?')}: component(s) "
+                                f"{', '.join(map(str, left_out))} not mapped by ldncare")
         text, at = self.effective(resource, where)
         date = self.day(text, at, i)
         for outcome, holder, here in scored:
