@@ -37,6 +37,14 @@ class Prescription(models.Model):
     quantity = models.DecimalField(max_digits=8, decimal_places=1, help_text="mL of liquid or number of capsules.")
     quantity_unit = models.CharField(max_length=10)
     directions = models.TextField(max_length=2000)
+    # The prescribing guard (ldncare.web.clinic.services.prescription_send): sent although the
+    # safety screen showed a contraindication, with the prescriber's reason (shown to the pharmacist).
+    override_reason = models.TextField(
+        blank=True, max_length=1000,
+        help_text="The prescriber's reason for sending despite a contraindication; empty when none stood.")
+    overridden_findings = models.JSONField(
+        default=list, blank=True,
+        help_text="The contraindications that stood when it was sent: [{title, matched}] from the safety screen.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
