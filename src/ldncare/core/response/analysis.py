@@ -81,8 +81,8 @@ OPEN_LABEL_CAVEAT = (
     "when symptoms are at their worst). In placebo-controlled trials symptoms often improve on "
     "placebo too.")
 FLARE_MIN_DROP_POINTS = 1.0  # first vs last baseline week, in the improving direction (or MCID / 2 if larger)
-BLINDED_SUGGESTION = ("The result is unclear: a blinded n-of-1 trial with pharmacy-made placebo "
-                      "('ldncare trial design') can tell LDN from placebo for you.")
+BLINDED_SUGGESTION = ("The result is unclear: a blinded n-of-1 trial with pharmacy-made placebo can tell LDN "
+                      "from placebo in one person (docs/response.md, section 3).")
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,10 +271,11 @@ def analyze_response(diary: Diary, outcome: str = "pain", *, lag_days: int = DEF
     if any(p and p.startswith("period ") for p in phases):
         missing.append("this diary holds blinded trial periods: analyse it with 'ldncare trial analyze --key'")
     caveats = [OPEN_LABEL_CAVEAT]
+    label = outcome_label(outcome).lower()
     if mcid_basis == "assumption":
-        caveats.append(f"The MCID of {outcome} is an ASSUMPTION (no validated threshold found): {mcid_source}.")
+        caveats.append(f"The MCID of {label} is an ASSUMPTION (no validated threshold found): {mcid_source}.")
     if mcid_points is None:
-        caveats.append(f"No clinically important difference is known for {outcome}; the status rests on the CI only.")
+        caveats.append(f"No clinically important difference is known for {label}; the status rests on the CI only.")
     common = dict(outcome=outcome, lower_is_better=lower_is_better, baseline=baseline,
                   maintenance=maintenance, mcid_points=mcid_points, mcid_percent=mcid_percent,
                   mcid_source=mcid_source, mcid_basis=mcid_basis, lag_days=lag_days, trend=trend,
@@ -304,16 +305,16 @@ def analyze_response(diary: Diary, outcome: str = "pain", *, lag_days: int = DEF
     status = decide_status(ci_improvement_low, p, mcid_assumed=assumed, ci_improvement_high=ci_improvement_high)
     if assumed and status == "unclear" and p is not None and p < NON_RESPONDER_MAX_P:
         caveats.append(f"Not called 'likely non-responder': that would rest on the {mcid_points:g}-point threshold "
-                       f"for {outcome_label(outcome).lower()}, which is an assumption, not a validated value.")
+                       f"for {label}, which is an assumption, not a validated value.")
     if status == "unclear":
         caveats.append(BLINDED_SUGGESTION)
     flare = detect_baseline_flare(base_days, base_y, lower_is_better=lower_is_better,
                                   mcid_points=mcid_points)
     if status == "likely_non_responder" and ci_improvement_low > 0:
-        caveats.append(f"{outcome} did improve, but probably by less than the clinically important "
+        caveats.append(f"{outcome_label(outcome)} did improve, but probably by less than the clinically important "
                        f"{mcid_points:g} points.")
     if ci_improvement_low < 0 and (ci[0] > 0 if lower_is_better else ci[1] < 0):
-        caveats.append(f"{outcome} got worse during maintenance than at baseline.")
+        caveats.append(f"{outcome_label(outcome)} got worse during maintenance than at baseline.")
     percent = None
     if baseline.mean:
         percent = 100.0 * effect / baseline.mean

@@ -127,19 +127,28 @@ def _report_context(request, public_id) -> dict:
     profile = Profile.objects.filter(patient=patient).first()
     current = next((p for p in plans if p.is_current), None)
     today = timezone.localdate()
+    condition_ids = profile.condition_ids if profile else ()
+    # A blinded trial replaces the open-label verdicts: progress while it runs, its own result after.
+    trial = policy.trials_visible_to(request.user).filter(patient=patient).first()
+    trial_state = (core_bridge.trial_state(trial, core_bridge.to_diary(checkins) if checkins else None, today=today,
+                                           audience="clinician") if trial is not None else None)
     analyses = []
-    if checkins:
+    if checkins and trial_state is None:
         for outcome, label in (("pain", "Pain"), ("fatigue", "Fatigue"), ("sleep_quality", "Sleep quality"),
                                ("mood", "Mood")):
-            result = core_bridge.analyze(checkins, outcome=outcome)
+            result = core_bridge.analyze(checkins, outcome=outcome, audience="clinician")
             if result is not None:
                 analyses.append({"label": label, **result})
     return {
+        "trial": trial_state,
+        "condition_evidence": core_bridge.condition_evidence(condition_ids, audience="clinician"),
+        "condition_names": [core_bridge.condition_name(c) for c in condition_ids],
         "patient": patient, "profile": profile, "today": today, "n_days": len(checkins),
         "first_day": checkins[-1].date if checkins else None, "last_day": checkins[0].date if checkins else None,
         "chart_b64": base64.b64encode(progress_svg(checkins).encode("utf-8")).decode("ascii") if checkins else "",
         "analyses": analyses, "screen": core_bridge.screen_profile(profile) if profile else None,
-        "alerts": core_bridge.care_alerts(profile=profile, checkins=checkins, plan=current, today=today),
+        "alerts": core_bridge.care_alerts(profile=profile, checkins=checkins, plan=current, today=today,
+                                          in_trial=trial_state is not None and trial_state["phase"] != "unblinded"),
         "plans": plans, "day_curve": core_bridge.day_curve(checkins, current),
         "prescriptions": policy.prescriptions_visible_to(request.user).filter(patient=patient),
     }

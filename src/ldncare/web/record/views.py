@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,15 +18,18 @@ from ldncare.web import policy
 from ldncare.web.access.grants import active_pharmacy
 from ldncare.web.access.views import role_required
 from ldncare.web.accounts.models import Role
+from ldncare.web.accounts.templatetags.ldncare_time import day_text
 from ldncare.web.alerts.selectors import alerts_told
 from ldncare.web.record import core_bridge, services
 from ldncare.web.record.charts import progress_svg
 from ldncare.web.record.forms import (
     CheckInForm,
+    DayPickerForm,
     DeleteAccountForm,
     OnboardingForm,
     PlanForm,
     ProtocolPlanForm,
+    checkin_day_problem,
 )
 from ldncare.web.record.models import CheckIn, Plan, Profile
 from ldncare.web.record.services import DuplicateDayError
@@ -71,31 +75,42 @@ def onboarding(request):
 
 
 def _checkin_initial(patient, day: dt.date) -> dict:
-    """Pre-fill: the plan's dose for the day, else yesterday's values; sliders start in the middle."""
-    initial = {"date": day, "pain_score": 5, "fatigue_score": 5, "sleep_quality_score": 5,
-               "mood_score": 5}
+    """A new day: the plan's dose for the day (else the last one taken) offered, not recorded.
+
+    Scores start "not recorded" and "I took my LDN dose" unticked: saving records only what
+    the person chose (the offered dose counts once they tick the box).
+    """
+    initial = {"date": day, "took_dose": False}
     last = CheckIn.objects.filter(patient=patient, date__lt=day).order_by("-date").first()
     if last is not None:
         initial.update(ldn_dose_mg=last.ldn_dose_mg, dose_time=last.dose_time)
-        for name in ("pain_score", "fatigue_score", "sleep_quality_score", "mood_score"):
-            if getattr(last, name) is not None:
-                initial[name] = getattr(last, name)
     planned = core_bridge.planned_dose(Plan.objects.filter(patient=patient, is_current=True).first(), day)
     if planned is not None:
         initial.update(ldn_dose_mg=planned[0], dose_time=planned[1])
-    initial["took_dose"] = initial.get("ldn_dose_mg") is not None  # ticked only when there is a dose to confirm
     return initial
 
 
 @patient_only
 @require_http_methods(["GET", "POST"])
 def checkin(request, day: str | None = None):
-    """The 30-second daily check-in (today, or a past day to edit)."""
+    """The 30-second daily check-in (today, or any day from 2000 to today to fill in or edit)."""
     patient = _own(request, "diary", "read" if request.method == "GET" else "update")
+    if day is None and "day" in request.GET:  # the day picker
+        picker = DayPickerForm(request.GET)
+        if picker.is_valid():
+            return redirect("record:checkin-day", day=picker.cleaned_data["day"].isoformat())
+        return render(request, "record/checkin.html", {"picker": picker, "day": None}, status=422)
     try:
         the_day = dt.date.fromisoformat(day) if day else timezone.localdate()
     except ValueError:
         raise Http404("Not found") from None
+    picker = DayPickerForm(initial={"day": the_day})
+    if (problem := checkin_day_problem(the_day)) is not None:
+        picker = DayPickerForm({"day": the_day.isoformat()})
+        picker.is_valid()
+        if request.method == "GET":
+            return render(request, "record/checkin.html", {"picker": picker, "day": None, "problem": problem},
+                          status=422)
     existing = CheckIn.objects.filter(patient=patient, date=the_day).prefetch_related("side_effects").first()
     if existing is not None:
         initial = {
@@ -118,10 +133,10 @@ def checkin(request, day: str | None = None):
             advice = core_bridge.triage_checkin(saved)
             told = alerts_told(saved) if advice else []
             if not _is_htmx(request) and not advice:
-                messages.success(request, f"Saved your check-in for {saved.date:%A %d %B}.")
+                messages.success(request, f"Saved your check-in for {day_text(saved.date)}.")
                 return redirect("record:progress")
     context = {"form": form, "day": the_day, "saved": saved, "advice": advice, "told": told,
-               "editing": existing is not None}
+               "editing": existing is not None, "picker": picker}
     if _is_htmx(request):
         return render(request, "record/checkin_form.html", context)
     return render(request, "record/checkin.html", context)
@@ -130,8 +145,9 @@ def checkin(request, day: str | None = None):
 @patient_only
 def diary(request):
     patient = _own(request, "diary")
-    days = CheckIn.objects.filter(patient=patient).prefetch_related("side_effects")[:120]
-    return render(request, "record/diary.html", {"days": days})
+    page = Paginator(CheckIn.objects.filter(patient=patient).prefetch_related("side_effects"), 90).get_page(
+        request.GET.get("page"))
+    return render(request, "record/diary.html", {"days": page.object_list, "page": page})
 
 
 @patient_only

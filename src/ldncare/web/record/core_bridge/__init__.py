@@ -35,6 +35,7 @@ from ldncare.web.record.core_bridge.care import (
     preview_plan,
     trial_design,
     trial_dispensing,
+    trial_state,
 )
 from ldncare.web.record.core_bridge.patient import (
     CHECKIN_VALUE_FIELDS,
@@ -47,6 +48,8 @@ from ldncare.web.record.core_bridge.patient import (
     analyze,
     analyze_diary,
     build_protocol_plan,
+    condition_evidence,
+    condition_name,
     day_curve,
     days_on_current_dose,
     diary_csv,
@@ -81,6 +84,8 @@ __all__ = [
     "build_protocol_plan",
     "care_alerts",
     "compound_prescription",
+    "condition_evidence",
+    "condition_name",
     "current_trial_period",
     "day_curve",
     "days_on_current_dose",
@@ -101,5 +106,6 @@ __all__ = [
     "triage_report",
     "trial_design",
     "trial_dispensing",
+    "trial_state",
     "urgency_rank",
 ]

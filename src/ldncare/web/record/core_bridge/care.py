@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ldncare.core import response
+from ldncare.core.response.wording import STATUS_LABELS
 from ldncare.web.record.core_bridge.patient import (
     _source_link,
     build_protocol_plan,
@@ -80,9 +81,9 @@ def care_alerts(*, profile, checkins, plan, today: dt.date, in_trial: bool = Fal
                 weeks = (today - last.first_day).days // 7
                 alerts.append({"code": "trial_suggested", "level": "attention",
                                "title": f"{weeks} weeks on {last.dose_mg:g} mg, response not shown",
-                               "detail": "Status " + ", ".join(f"{o.replace('_', ' ')}: {statuses[o].replace('_', ' ')}"
-                                                                for o in unclear)
-                                         + ". A blinded n-of-1 trial can tell."})
+                               "detail": "; ".join(f"{o.replace('_', ' ').capitalize()}: {STATUS_LABELS[statuses[o]]}"
+                                                   for o in unclear)
+                                         + ". A blinded n-of-1 trial can tell LDN from placebo."})
     due = next_step_due(plan, today=today)
     if due is not None:
         alerts.append({"code": "step_due", "level": "attention",
@@ -211,3 +212,73 @@ def current_trial_period(design_json: dict, today: dt.date) -> dict | None:
         if p.start_date <= today <= p.end_date:
             return {"number": p.number, "bottle": p.bottle, "start_date": p.start_date, "end_date": p.end_date}
     return None
+
+TRIAL_VERDICT_TEXT = {
+    "ldn_better": "LDN did better than placebo",
+    "no_meaningful_difference": "no meaningful difference between LDN and placebo",
+    "inconclusive": "inconclusive",
+    "insufficient_data": "not enough diary data in the trial periods",
+}
+
+
+def trial_state(trial, diary: response.Diary | None, *, today: dt.date, outcome: str = "pain",
+                audience: str = "patient") -> dict:
+    """What the patient and the clinician see of a blinded trial.
+
+    While the trial is planned or running: progress only (periods done, days logged), never
+    an open-label verdict and never the allocation. Once its last period has ended the trial
+    is unblinded: the allocation key is read here, and only here, to run the core's
+    :func:`~ldncare.core.response.analyze_trial` on ``outcome``. ``audience`` chooses the
+    words of the result (the patient's plain-language paragraph or a summary for the clinician).
+    """
+    design = trial_design(trial.design_json)
+    days = diary.days if diary is not None else ()
+    last_day = min(today, design.end_date)
+    in_trial = [d for d in days if design.start_date <= d.date <= last_day]
+    elapsed = (last_day - design.start_date).days + 1 if today >= design.start_date else 0
+    state = {
+        "trial_id": trial.trial_id,
+        "start_date": design.start_date, "end_date": design.end_date,
+        "n_periods": len(design.periods),
+        "periods_done": sum(1 for p in design.periods if p.end_date < today),
+        "days_elapsed": elapsed,
+        "days_logged": sum(1 for d in in_trial if d.scores),
+        "phase": "planned" if today < design.start_date else "running" if today <= design.end_date else "unblinded",
+        "now": current_trial_period(trial.design_json, today),
+        "result": None,
+    }
+    if state["phase"] != "unblinded" or diary is None:
+        return state
+    key = response.AllocationKey.model_validate(trial.key_json)
+    try:
+        analysis = response.analyze_trial(diary, key, outcome)
+    except ValueError as exc:
+        state["result"] = {"verdict": "insufficient_data", "verdict_text": TRIAL_VERDICT_TEXT["insufficient_data"],
+                           "summary": str(exc), "missing": [], "periods": []}
+        return state
+    state["result"] = {
+        "outcome": outcome.replace("_", " "),
+        "verdict": analysis.verdict, "verdict_text": TRIAL_VERDICT_TEXT[analysis.verdict],
+        "summary": analysis.summary if audience == "patient" else _trial_summary_for_clinician(analysis),
+        "missing": list(analysis.missing),
+        "periods": [{"label": r.period.label, "arm": "LDN" if r.arm == "ldn" else "placebo", "n_days": r.n_days,
+                     "mean": r.mean} for r in analysis.periods],
+    }
+    return state
+
+
+def _trial_summary_for_clinician(analysis) -> str:
+    """The unblinded result in the third person, with the model behind the probabilities."""
+    name = analysis.outcome.replace("_", " ")
+    if analysis.bayes is None:
+        return (f"Not enough diary data in the analysed part of the periods to compare LDN with placebo on {name}. "
+                + " ".join(analysis.missing))
+    b, t = analysis.bayes, analysis.paired_t
+    text = (f"{name.capitalize()} averaged {analysis.mean_ldn:.1f} on LDN and {analysis.mean_placebo:.1f} on placebo "
+            f"over {t['n_pairs']} complete pairs ({'lower' if analysis.lower_is_better else 'higher'} is better); "
+            f"mean pair improvement {t['mean_improvement']:+.1f} points (paired t 95% CI {t['ci95'][0]:+.1f} to "
+            f"{t['ci95'][1]:+.1f}). Bayesian summary (prior N(0, 2²) points): P(LDN better than placebo) "
+            f"{b['p_ldn_better']:.2f}")
+    if b["p_ldn_better_by_mcid"] is not None:
+        text += f", P(better by ≥ {analysis.mcid_points:g} points, the MCID) {b['p_ldn_better_by_mcid']:.2f}"
+    return text + "."

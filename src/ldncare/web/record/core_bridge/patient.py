@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from ldncare.core import evidence as evidence_core
 from ldncare.core import pharmacology, response, safety
+from ldncare.core.response.wording import STATUS_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +25,8 @@ VERDICT_TEXT = {
     "caution": "Some answers need attention. Discuss them with your prescriber.",
     "ok": "Nothing in your answers needs special attention. Still, talk to your prescriber before starting.",
 }
-STATUS_TEXT = {
-    "likely_responder": "Your scores improved by more than the smallest change that matters.",
-    "likely_non_responder": "So far your scores have not improved by a change that matters.",
-    "unclear": "It is not clear yet: the change could be chance. A blinded n-of-1 trial can tell.",
-    "insufficient_data": "Not enough days yet to tell.",
-}
+# The short label of each analysis status; the sentence people read is the core's headline.
+STATUS_TEXT = STATUS_LABELS
 
 
 
@@ -165,13 +162,18 @@ def triage_checkin(checkin) -> list[dict]:
     return advice_sorted(card for card in cards if card is not None)
 
 
-def analyze(checkins, *, outcome: str) -> dict | None:
+def analyze(checkins, *, outcome: str, conditions=(), audience: str = "patient") -> dict | None:
     """The response analysis card (``ldncare.core.response.analyze_response``) of check-ins."""
-    return analyze_diary(to_diary(checkins), outcome=outcome)
+    return analyze_diary(to_diary(checkins), outcome=outcome, conditions=conditions, audience=audience)
 
 
-def analyze_diary(diary: response.Diary, *, outcome: str) -> dict | None:
-    """The response analysis card of a diary (see :func:`load_diary`)."""
+def analyze_diary(diary: response.Diary, *, outcome: str, conditions=(), audience: str = "patient") -> dict | None:
+    """The response analysis card of a diary (see :func:`load_diary`).
+
+    ``headline`` (also ``status_text``) is the core's observational sentence; ``caveat`` the
+    open-label caveat and the analysis' own caveats; ``condition_evidence`` what is known for
+    the person's own ``conditions`` (ids), worded for ``audience`` (``patient`` or ``clinician``).
+    """
     try:
         result = response.analyze_response(diary, outcome)
     except (ValueError, LookupError):
@@ -180,13 +182,48 @@ def analyze_diary(diary: response.Diary, *, outcome: str) -> dict | None:
     effect = None
     if result.effect is not None and result.ci95 is not None:
         lo, hi = result.ci95
-        effect = (f"{result.outcome.replace('_', ' ').capitalize()}: change {result.effect:+.1f} points "
+        effect = (f"{result.outcome.replace('_', ' ').capitalize()}: mean {result.baseline.mean:.1f} before LDN "
+                  f"({result.baseline.n_days} days), {result.maintenance.mean:.1f} on the stable dose "
+                  f"({result.maintenance.n_days} days); change {result.effect:+.1f} points "
                   f"(95% interval {lo:+.1f} to {hi:+.1f})"
                   + (f", {result.percent_change:+.0f}%" if result.percent_change is not None else "") + ".")
     return {
-        "status": result.status, "status_text": STATUS_TEXT.get(result.status, result.status), "effect": effect,
+        "status": result.status, "status_label": STATUS_TEXT.get(result.status, result.status),
+        "headline": result.headline, "status_text": result.headline, "effect": effect,
+        "probability": result.probability_statement,
+        "baseline_flare": bool(result.baseline_flare and result.baseline_flare.detected),
         "missing": list(result.missing), "caveat": " ".join(result.caveats) or response.OPEN_LABEL_CAVEAT,
+        "open_label_caveat": response.OPEN_LABEL_CAVEAT,
+        "other_caveats": [c for c in result.caveats if c != response.OPEN_LABEL_CAVEAT],
+        "condition_evidence": condition_evidence(conditions, audience=audience),
     }
+
+
+def condition_name(condition_id: str) -> str:
+    """The condition's name for people (``crohns-disease`` → ``Crohn's disease``); the id if unknown."""
+    from ldncare.core.knowledge.conditions import load_conditions
+
+    return next((c.name for c in load_conditions() if c.id == condition_id), condition_id.replace("-", " "))
+
+
+def condition_evidence(condition_ids, *, audience: str = "patient") -> list[dict]:
+    """For each of the person's conditions: name, certainty and the reviewed evidence text.
+
+    The patient reads the summary written for patients (``what_this_means``); the clinician
+    the evidence summary itself. A condition without a curated summary is listed as such.
+    """
+    items = []
+    for condition_id in condition_ids or ():
+        try:
+            summary = evidence_core.summarize_condition(condition_id)
+        except LookupError:
+            items.append({"id": condition_id, "name": condition_name(condition_id), "certainty": None,
+                          "text": "No curated evidence summary for this condition yet."})
+            continue
+        text = summary.what_this_means if audience == "patient" else summary.summary
+        items.append({"id": condition_id, "name": summary.condition.name, "certainty": summary.certainty,
+                      "text": text})
+    return items
 
 
 def day_curve(checkins, plan) -> dict | None:
@@ -291,4 +328,4 @@ def simulated_day(dose_mg: float, clock: str) -> dict | None:
     return {"svg_b64": base64.b64encode(svg.encode("utf-8")).decode("ascii"),
             "alt": f"Modelled opioid-receptor blockade over the third day of {dose_mg:g} mg taken at {clock}.",
             "caption": (f"Model of a typical 70 kg adult taking {dose_mg:g} mg at {clock} (third day, 'compromise' "
-                        "receptor scenario). A model with stated assumptions, not a measurement of you.")}
+                        "receptor scenario). A model with stated assumptions, not a measurement of this person.")}
