@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from ldncare.web.record.models import CheckIn
 
@@ -35,9 +36,12 @@ def test_check_in_works_with_the_keyboard_alone(live_server, page, patient, pass
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url + "/")
     page.goto(live_server.url + "/me/checkin/")
-    page.get_by_label("Pain").focus()
-    page.keyboard.press("ArrowLeft")  # slider moves by keyboard: 5 → 4
-    assert page.get_by_label("Pain").input_value() == "4"
+    pain = page.get_by_role("group", name="Pain")
+    pain.get_by_label("Not recorded").focus()  # a new day starts with no score
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")  # the radio group moves by keyboard: not recorded → 0 → … → 4
+    expect(pain.get_by_label("4", exact=True)).to_be_checked()
+    expect(page.locator("#id_pain_score-out")).to_have_text("4")
     page.get_by_role("button", name="Save check-in").focus()
     page.keyboard.press("Enter")
     page.locator("#saved-status").wait_for()

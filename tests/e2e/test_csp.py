@@ -25,9 +25,9 @@ def test_pages_run_under_the_policy_without_violations(live_server, page, patien
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.goto(live_server.url + "/me/checkin/")
-    slider = page.locator("#id_pain_score")
-    slider.fill("7")
-    assert page.locator("#id_pain_score-out").inner_text() == "7"  # site.js updates the label
+    assert page.locator("#id_pain_score-out").inner_text() == "not recorded"
+    page.get_by_role("group", name="Pain").get_by_label("7", exact=True).check()
+    assert page.locator("#id_pain_score-out").inner_text() == "7"  # site.js updates the legend
     page.locator("#id_ldn_dose_mg").fill("1.5")
     assert page.locator("#id_took_dose").is_checked()  # typing a dose ticks "I took my dose"
     page.locator("#id_ldn_dose_mg").fill("")

@@ -56,7 +56,7 @@ def test_patient_journey_and_consent(live_server, browser, page, clinician, pass
     assert "What to ask your prescriber" in text
     shot(page, "onboarding")
 
-    # Three days of check-ins (the oldest two edited as past days), by keyboard and sliders.
+    # Three days of check-ins (the oldest two edited as past days), by keyboard and score buttons.
     today = dt.date.fromisoformat(page.evaluate("new Date().toISOString().slice(0, 10)"))
     for offset, pain in ((2, "7"), (1, "6"), (0, "4")):
         day = today - dt.timedelta(days=offset)
@@ -64,7 +64,7 @@ def test_patient_journey_and_consent(live_server, browser, page, clinician, pass
         page.get_by_label("Dose (mg)").fill("1.5")
         assert page.get_by_label("I took my LDN dose").is_checked()
         page.get_by_label("Time taken").fill("22:00")
-        page.get_by_label("Pain").fill(pain)
+        page.get_by_role("group", name="Pain").get_by_label(pain, exact=True).check()
         if offset == 0:
             page.get_by_text("Side effects today?").click()
             page.get_by_label("Vivid dreams").select_option("mild")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from ldncare.core.response.diary import EARLIEST_DIARY_DATE, diary_date_problem
 from ldncare.web.record.models import MAX_LDN_DOSE_MG, Profile, SideEffectReport
 from ldncare.web.record.services import CheckInData
 from ldncare.web.record.vocab import conditions, side_effects
@@ -49,8 +50,38 @@ class OnboardingForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["medicines"].splitlines() if line.strip()]
 
 
+NOT_RECORDED = "Not recorded"
+SCORE_CHOICES = [("", NOT_RECORDED)] + [(str(n), str(n)) for n in range(11)]
+
+
+def checkin_day_problem(day: dt.date) -> str | None:
+    """Why ``day`` cannot be checked in for (before 2000 or after the person's today), else ``None``."""
+    return diary_date_problem(day, latest=timezone.localdate())
+
+
+class DayPickerForm(forms.Form):
+    """Open the check-in of any day from 2000-01-01 to today (the person's own today)."""
+
+    day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].widget.attrs.update(min=EARLIEST_DIARY_DATE.isoformat(),
+                                               max=timezone.localdate().isoformat())
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if (problem := checkin_day_problem(day)) is not None:
+            raise forms.ValidationError(problem[0].upper() + problem[1:] + ".")
+        return day
+
+
 class CheckInForm(forms.Form):
-    """The 30-second check-in. Side effects come as ``se_<id>`` = severity (empty = none)."""
+    """The 30-second check-in. Side effects come as ``se_<id>`` = severity (empty = none).
+
+    Nothing is recorded that the person did not choose: each score starts "Not recorded" and
+    can be set back to it; the dose counts only when "I took my LDN dose" is ticked.
+    """
 
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Day")
     took_dose = forms.BooleanField(required=False, label="I took my LDN dose")
@@ -70,9 +101,9 @@ class CheckInForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label, help_text in SCORES:
-            self.fields[name] = forms.IntegerField(
-                min_value=0, max_value=10, required=False, label=label, help_text=help_text,
-                widget=forms.NumberInput(attrs={"type": "range", "min": 0, "max": 10, "step": 1}),
+            self.fields[name] = forms.TypedChoiceField(
+                choices=SCORE_CHOICES, coerce=int, empty_value=None, required=False, label=label,
+                help_text=help_text, widget=forms.RadioSelect,
             )
         severities = [("", "No")] + list(SideEffectReport.Severity.choices)
         for term in side_effects():
@@ -80,10 +111,8 @@ class CheckInForm(forms.Form):
 
     def clean_date(self):
         day = self.cleaned_data["date"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The day cannot be in the future.")
-        if day < dt.date(2000, 1, 1):
-            raise forms.ValidationError("The day must be in 2000 or later.")
+        if (problem := checkin_day_problem(day)) is not None:
+            raise forms.ValidationError(problem[0].upper() + problem[1:] + ".")
         return day
 
     def clean(self):

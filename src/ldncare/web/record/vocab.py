@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from ldncare.core.knowledge import load_conditions, load_side_effects
 
-__all__ = ["Term", "conditions", "side_effects", "side_effect_ids", "condition_ids"]
+__all__ = ["Term", "condition_ids", "condition_name", "conditions", "side_effect_ids", "side_effect_name", "side_effects"]
 
 
 @dataclass(frozen=True)
@@ -33,3 +33,18 @@ def condition_ids() -> frozenset[str]:
 
 def side_effect_ids() -> frozenset[str]:
     return frozenset(t.id for t in side_effects())
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, dict[str, str]]:
+    return {"condition": {t.id: t.name for t in conditions()}, "side_effect": {t.id: t.name for t in side_effects()}}
+
+
+def condition_name(condition_id: str) -> str:
+    """The name people read (``crohns-disease`` → ``Crohn's disease``); an unknown id as it is."""
+    return _names()["condition"].get(condition_id, condition_id)
+
+
+def side_effect_name(side_effect_id: str) -> str:
+    """The name people read (``vivid_dreams`` → ``Vivid dreams``); an unknown id as it is."""
+    return _names()["side_effect"].get(side_effect_id, side_effect_id)

@@ -3,10 +3,10 @@
 (function () {
   document.addEventListener("input", function (event) {
     var el = event.target;
-    // check-in sliders: show the chosen score in the label's <output>
-    if (el.matches && el.matches(".slider input[type=range]")) {
-      var out = document.getElementById(el.id + "-out");
-      if (out) out.value = el.value;
+    // check-in scores: show the chosen score (or "not recorded") in the legend's <output>
+    if (el.matches && el.matches(".score-option input[type=radio]")) {
+      var out = document.getElementById("id_" + el.name + "-out");
+      if (out) out.value = el.value === "" ? "not recorded" : el.value;
     }
     // typing a dose ticks "I took my LDN dose"; clearing it unticks (works without JS too: tick by hand)
     if (el.id === "id_ldn_dose_mg") {

@@ -1,0 +1,26 @@
+"""Names instead of ids in the record's pages: ``{{ id|side_effect_name }}``, ``{{ id|condition_name }}``,
+``{{ report|side_effect_text }}`` (``Vivid dreams (mild)``)."""
+
+from __future__ import annotations
+
+from django import template
+
+from ldncare.web.record import vocab
+
+register = template.Library()
+
+
+@register.filter
+def side_effect_name(side_effect_id: str) -> str:
+    return vocab.side_effect_name(side_effect_id)
+
+
+@register.filter
+def condition_name(condition_id: str) -> str:
+    return vocab.condition_name(condition_id)
+
+
+@register.filter
+def side_effect_text(report) -> str:
+    """A side-effect report as words: its name and its severity, in lower case."""
+    return f"{vocab.side_effect_name(report.side_effect_id)} ({report.get_severity_display().lower()})"
