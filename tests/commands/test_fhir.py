@@ -88,6 +88,8 @@ def test_a_malformed_bundle_writes_nothing(tmp_path):
     (["fhir", "export", "--diary", "missing.csv"], "not found"),
     (["fhir", "export", "--condition", "fibromyalgia", "--timezone", "Mars/Base"], "unknown time zone"),
     (["fhir", "export", "--plan", str(EXAMPLES / "trial-key.json")], "plan JSON lacks"),
+    (["fhir", "export", "--condition", "fibromyalgia", "--pseudonym", "p\x1b[31m"], "--pseudonym: control character U+001B"),
+    (["fhir", "export", "--condition", "fibromyalgia", "--prescriber", "Dr\x07"], "--prescriber: control character U+0007"),
     (["fhir", "import", "missing.json"], "not found"),
     (["fhir", "import", str(EXAMPLES / "trial-key.json")], "resourceType: expected a FHIR Bundle"),
 ])

@@ -35,6 +35,7 @@ from ldncare.core.fhir import (
     trial_design_from_json,
 )
 from ldncare.core.response import DiaryFormatError, read_diary, write_diary
+from ldncare.core.text import control_character_message
 
 __all__ = ["app", "export", "import_"]
 
@@ -112,6 +113,9 @@ def export(
         if patient is not None:
             bundle = _export_from_database(patient, timezone)
         else:
+            for option, text in (("--pseudonym", pseudonym), ("--prescriber", prescriber or "")):
+                if (problem := control_character_message(text)) is not None or len(text) > 200:
+                    fail(f"{option}: {problem or 'longer than 200 characters'}")
             record = PatientRecord(pseudonym=pseudonym, conditions=_conditions(condition or []),
                                    plan=_plan(plan) if plan else None, diary=_diary(diary) if diary else None,
                                    trial=_trial(trial) if trial else None)

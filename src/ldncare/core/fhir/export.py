@@ -142,6 +142,7 @@ def export_bundle(record: PatientRecord, *, timezone: str = "UTC", recorded: dt.
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ExportError(f"unknown time zone {timezone!r}; allowed: an IANA name such as Europe/Amsterdam or UTC") from None
+    prescriber = strip_control_characters(prescriber) if prescriber else prescriber
     recorded = recorded or dt.datetime.now(dt.UTC)
     if recorded.tzinfo is None:
         raise ExportError("the recorded time needs a time zone")

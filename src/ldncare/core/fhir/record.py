@@ -30,6 +30,7 @@ from ldncare.core.knowledge import resolve_condition
 from ldncare.core.knowledge.records import Record
 from ldncare.core.response import Diary, TrialDesign
 from ldncare.core.response.trial import KEY_KIND
+from ldncare.core.text import control_character_message
 
 __all__ = [
     "ConditionEntry",
@@ -191,11 +192,18 @@ class PatientRecord(Record):
 
     model_config = {"arbitrary_types_allowed": True}
 
-    pseudonym: str = Field(min_length=1, description="a pseudonym, never a name: files leave the clinic")
+    pseudonym: str = Field(min_length=1, max_length=200, description="a pseudonym, never a name: files leave the clinic")
     conditions: tuple[ConditionEntry, ...] = ()
     plan: PrescribedPlan | None = None
     diary: Diary | None = None
     trial: TrialDesign | None = None
+
+    @field_validator("pseudonym")
+    @classmethod
+    def _plain_text(cls, pseudonym: str) -> str:
+        if (problem := control_character_message(pseudonym)) is not None:
+            raise ValueError(problem)
+        return pseudonym
 
 
 def trial_design_from_json(payload: Mapping[str, Any]) -> TrialDesign:
