@@ -1,6 +1,7 @@
 """Safety.
 
-The safety screen (opioids, pregnancy, liver, surgery, interacting conditions, dose
+Free-text triage (:func:`triage_text`: red flags first, then the side-effect catalogue,
+then a safety net), the safety screen (opioids, pregnancy, liver, surgery, interacting conditions, dose
 range) over a patient's profile, and side-effect triage. Rules and vocabularies come
 from data (``knowledge/data/drugs.yaml`` and ``core/safety/data/rules.yaml``), each
 finding with its sources. Not medical advice.
@@ -10,9 +11,13 @@ finding with its sources. Not medical advice.
 'contraindicated'
 >>> triage_effect("insomnia", "mild", 2).outcome
 'try_morning_dosing'
+>>> triage_text("my chest hurts", "moderate", 5).outcome
+'urgent_care'
 """
 
+from ldncare.core.safety.free_text import triage_text
 from ldncare.core.safety.matching import MatchedTerm, MedicineMatch, match_medicine, tokenize
+from ldncare.core.safety.red_flags import RedFlag, RedFlagMatch, load_red_flags, match_red_flags
 from ldncare.core.safety.rules import LEVELS, Rule, load_screen_rules, load_triage_rules
 from ldncare.core.safety.screen import (
     MAX_AGE_YEARS,
@@ -51,16 +56,21 @@ __all__ = [
     "MedicineMatch",
     "Product",
     "Profile",
+    "RedFlag",
+    "RedFlagMatch",
     "Rule",
     "ScreenResult",
     "TriageReason",
     "TriageResult",
     "load_drug_vocabulary",
+    "load_red_flags",
     "load_screen_rules",
     "load_triage_rules",
     "match_medicine",
+    "match_red_flags",
     "screen",
     "tokenize",
     "triage",
     "triage_effect",
+    "triage_text",
 ]

@@ -45,6 +45,7 @@ __all__ = [
     "MAX_DAYS",
     "OUTCOMES",
     "SEVERITIES",
+    "MatchedBy",
     "Outcome",
     "Severity",
     "TriageReason",
@@ -70,8 +71,19 @@ class TriageReason(Record):
     sources: tuple[Source, ...]
 
 
+MatchedBy = Literal["catalogue", "red_flag", "unrecognised"]
+
+
 class TriageResult(Record):
-    """The outcome for one side effect, with the advice and the reasons behind it."""
+    """The outcome for one side effect, with the advice and the reasons behind it.
+
+    ``outcome`` is the level (one of :data:`OUTCOMES`, mildest first; :attr:`rank` is its
+    index). Free-text triage (:func:`ldncare.core.safety.triage_text`) also fills
+    ``text`` (what was typed), ``matched_by`` (``catalogue``, ``red_flag`` or
+    ``unrecognised``), ``red_flags`` (red-flag ids found), ``side_effect_id`` (the
+    catalogue entry, or ``None`` for a red flag or text outside the catalogue) and
+    ``suggestions`` (catalogue ids whose own triage is never milder than ``outcome``).
+    """
 
     effect_id: str
     effect_name: str
@@ -82,11 +94,26 @@ class TriageResult(Record):
     advice: str
     reasons: tuple[TriageReason, ...]
     sources: tuple[Source, ...]
+    text: str | None = None
+    matched_by: MatchedBy = "catalogue"
+    side_effect_id: str | None = None
+    red_flags: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
 
     @property
     def urgent(self) -> bool:
         """True when the outcome is urgent care."""
         return self.outcome == "urgent_care"
+
+    @property
+    def rank(self) -> int:
+        """The outcome's index in :data:`OUTCOMES` (0 = expected ... 4 = urgent care)."""
+        return OUTCOMES.index(self.outcome)
+
+    @property
+    def needs_prescriber(self) -> bool:
+        """True when the outcome is ``contact_prescriber`` or ``urgent_care``."""
+        return self.rank >= OUTCOMES.index("contact_prescriber")
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the CLI/API shape)."""
@@ -103,6 +130,11 @@ class TriageResult(Record):
                 for r in self.reasons
             ],
             "sources": [s.model_dump(exclude_none=True) for s in self.sources],
+            "text": self.text,
+            "matched_by": self.matched_by,
+            "side_effect": self.side_effect_id,
+            "red_flags": list(self.red_flags),
+            "suggestions": list(self.suggestions),
         }
 
 
@@ -174,6 +206,7 @@ def triage(effect: SideEffect, severity: Severity, days: int) -> TriageResult:
         advice=final.action.format_map(values),
         reasons=tuple(reasons),
         sources=tuple(sources),
+        side_effect_id=effect.id,
     )
 
 
