@@ -14,6 +14,15 @@ class PrescriptionForm(forms.Form):
         label="Liquid strength (mg/mL)", help_text="Liquids only; 1 mg/mL is usual.")
     supply_start = forms.DateField(label="Supply starts", widget=forms.DateInput(attrs={"type": "date"}))
     days_supply = forms.IntegerField(min_value=1, max_value=180, initial=30, label="Days' supply")
+    override_reason = forms.CharField(
+        required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason for sending despite the contraindication",
+        help_text="Needed while the safety screen shows a contraindication; the pharmacist sees it.")
+
+    def __init__(self, *args, contraindicated: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not contraindicated:
+            del self.fields["override_reason"]
 
 
 class TrialForm(forms.Form):

@@ -25,11 +25,24 @@ ALLOWED = AuditEvent.Outcome.ALLOWED
 
 @transaction.atomic
 def prescription_send(*, request, patient, plan: Plan, preparation: str, supply_start: dt.date, days_supply: int,
-                      concentration_mg_per_ml: Decimal | None = None) -> Prescription:
-    """Send ``plan`` to the patient's chosen pharmacy as a prescription (directions from the plan)."""
+                      concentration_mg_per_ml: Decimal | None = None, override_reason: str = "") -> Prescription:
+    """Send ``plan`` to the patient's chosen pharmacy as a prescription (directions from the plan).
+
+    The prescribing guard: while the safety screen shows a contraindication for the patient,
+    sending needs ``override_reason``; the reason and the findings are stored with the
+    prescription (the pharmacist sees them) and the override is audited.
+    """
+    from ldncare.web.record.models import Profile
+
     pharmacy = active_pharmacy(patient)
     if pharmacy is None:
         raise ValidationError("The patient has not chosen a pharmacy; they choose one under Sharing.")
+    standing = core_bridge.contraindications(Profile.objects.filter(patient=patient).first())
+    override_reason = override_reason.strip()
+    if standing and not override_reason:
+        raise ValidationError({"override_reason": (
+            f"Not sent: the safety screen shows a contraindication for this patient "
+            f"({core_bridge.findings_summary(standing)}). To send it anyway, give your reason for overriding it.")})
     if preparation == Prescription.Preparation.LIQUID and not concentration_mg_per_ml:
         raise ValidationError({"concentration_mg_per_ml": "A liquid needs its strength in mg/mL."})
     if preparation == Prescription.Preparation.CAPSULES:
@@ -49,11 +62,16 @@ def prescription_send(*, request, patient, plan: Plan, preparation: str, supply_
     prescription = Prescription(
         plan=plan, patient=patient, prescriber=request.user, pharmacy=pharmacy, preparation=preparation,
         concentration_mg_per_ml=concentration_mg_per_ml, supply_start=supply_start, days_supply=days_supply,
-        quantity=quantity, quantity_unit=unit, directions=directions)
+        quantity=quantity, quantity_unit=unit, directions=directions,
+        override_reason=override_reason if standing else "",
+        overridden_findings=[{"title": f["title"], "matched": f["matched"]} for f in standing])
     prescription.full_clean(exclude=["patient", "prescriber", "plan", "pharmacy"])
     prescription.save()
     audit(request, subject=patient, object_type="prescription", object_id=prescription.uuid, action="create",
           outcome=ALLOWED)
+    if standing:
+        audit(request, subject=patient, object_type="safety_override", object_id=prescription.uuid, action="create",
+              outcome=ALLOWED)
     # Once committed, the pharmacy's pharmacists are told by e-mail (ldncare.web.notify; no health details).
     from ldncare.web.notify.care_team import prescription_notify
 

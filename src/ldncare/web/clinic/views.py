@@ -46,21 +46,33 @@ def prescribe(request, public_id):
     plan = policy.plans_visible_to(request.user).filter(patient=patient, is_current=True).first()
     pharmacy = active_pharmacy(patient)
     first_day = plan.steps[0]["start_date"] if plan is not None and plan.steps else None
-    form = PrescriptionForm(request.POST or None, initial={"supply_start": first_day or timezone.localdate()})
+    standing = core_bridge.contraindications(Profile.objects.filter(patient=patient).first())
+    form = PrescriptionForm(request.POST or None, initial={"supply_start": first_day or timezone.localdate()},
+                            contraindicated=bool(standing))
     if request.method == "POST" and plan is not None and form.is_valid():
         d = form.cleaned_data
         try:
             services.prescription_send(request=request, patient=patient, plan=plan, preparation=d["preparation"],
                                        supply_start=d["supply_start"], days_supply=d["days_supply"],
-                                       concentration_mg_per_ml=d.get("concentration_mg_per_ml"))
+                                       concentration_mg_per_ml=d.get("concentration_mg_per_ml"),
+                                       override_reason=d.get("override_reason", ""))
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            _form_errors(form, exc)
         else:
             messages.success(request, f"Prescription sent to {pharmacy}.")
             return redirect("record:patient", public_id=patient.public_id)
     sent = policy.prescriptions_visible_to(request.user).filter(patient=patient)
-    return render(request, "clinic/prescribe.html",
-                  {"patient": patient, "plan": plan, "pharmacy": pharmacy, "form": form, "sent": sent})
+    return render(request, "clinic/prescribe.html", {"patient": patient, "plan": plan, "pharmacy": pharmacy,
+                                                     "form": form, "sent": sent, "contraindications": standing})
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """A service's errors on the form: under their field when the form has it, else at the top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -80,7 +92,9 @@ def plan_preview(request, public_id):
             error = str(exc)
     else:
         error = "Check the form: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-    return render(request, "clinic/plan_preview.html", {"patient": patient, "preview": preview, "error": error})
+    return render(request, "clinic/plan_preview.html", {
+        "patient": patient, "preview": preview, "error": error,
+        "contraindications": core_bridge.contraindications(Profile.objects.filter(patient=patient).first())})
 
 
 @login_required

@@ -255,11 +255,13 @@ def patient(request, public_id):
     """The record as a clinician (or the patient) sees it; pharmacists and admins get 404."""
     patient = policy.get_patient_or_404(request, public_id, part="diary")
     alerts = list(policy.alerts_visible_to(request.user).filter(patient=patient).most_urgent_first()[:50])
+    profile = Profile.objects.filter(patient=patient).first()
     return render(request, "record/patient.html", {
         "patient": patient,
         "open_alerts": [a for a in alerts if a.is_open and a.recipient_id == request.user.pk],
         "told": alerts if request.user.pk == patient.pk else [],
-        "profile": Profile.objects.filter(patient=patient).first(),
+        "profile": profile,
+        "contraindications": core_bridge.contraindications(profile) if request.user.role == Role.CLINICIAN else [],
         "plan": policy.plans_visible_to(request.user).filter(patient=patient, is_current=True).first(),
         "days": policy.checkins_visible_to(request.user).filter(patient=patient)[:14],
     })
@@ -277,7 +279,8 @@ def patient_plan(request, public_id):
     form = PlanForm(request.POST if request.method == "POST" and not from_protocol else None)
     # Its own ids: both forms have a "send to pharmacy" box, and a label must name one control.
     protocol_form = ProtocolPlanForm(request.POST if from_protocol else None, auto_id="protocol_%s")
-    if from_protocol and protocol_form.is_valid():
+    standing = core_bridge.contraindications(Profile.objects.filter(patient=patient).first())
+    if from_protocol and protocol_form.is_valid() and not _send_refused(protocol_form, standing):
         d = protocol_form.cleaned_data
         try:
             built = core_bridge.build_protocol_plan(
@@ -295,9 +298,21 @@ def patient_plan(request, public_id):
             )
             messages.success(request, "Plan saved from the protocol.")
             return redirect("record:patient", public_id=patient.public_id)
-    elif request.method == "POST" and not from_protocol and form.is_valid():
+    elif request.method == "POST" and not from_protocol and form.is_valid() and not _send_refused(form, standing):
         _plan_form_save(request, patient, form, source=Plan.Source.CLINICIAN)
         messages.success(request, "Plan saved.")
         return redirect("record:patient", public_id=patient.public_id)
     return render(request, "record/patient_plan.html",
-                  {"patient": patient, "form": form, "protocol_form": protocol_form})
+                  {"patient": patient, "form": form, "protocol_form": protocol_form, "contraindications": standing})
+
+
+def _send_refused(form, standing: list[dict]) -> bool:
+    """The prescribing guard on the plan builder: while a contraindication stands, a plan is not sent
+    to the pharmacy from here (nothing is saved); "Send a prescription" takes the override's reason."""
+    if not (standing and form.cleaned_data.get("send_to_pharmacy")):
+        return False
+    form.add_error("send_to_pharmacy", (
+        f"Not sent: the safety screen shows a contraindication ({core_bridge.findings_summary(standing)}). "
+        "Untick this box to save the plan, then use “Send a prescription”, where sending needs your reason "
+        "for overriding the contraindication."))
+    return True

@@ -37,6 +37,7 @@ from ldncare.web.record.core_bridge.care import (
     trial_dispensing,
     trial_state,
 )
+from ldncare.web.record.core_bridge.guard import contraindications, findings_summary
 from ldncare.web.record.core_bridge.patient import (
     CHECKIN_VALUE_FIELDS,
     DIARY_COLUMNS,
@@ -84,6 +85,7 @@ __all__ = [
     "build_protocol_plan",
     "care_alerts",
     "compound_prescription",
+    "contraindications",
     "condition_evidence",
     "condition_name",
     "current_trial_period",
@@ -92,6 +94,7 @@ __all__ = [
     "design_blinded_trial",
     "diary_csv",
     "evidence",
+    "findings_summary",
     "load_diary",
     "next_step_due",
     "plan_ics",
