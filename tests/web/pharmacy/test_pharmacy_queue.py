@@ -41,18 +41,28 @@ def test_queue_and_worksheet(client, world, sent):
 
 
 def test_dispensing_record(client, world, sent):
+    import datetime as dt
+
+    from django.utils import timezone
+
     client.force_login(world["pharm_ok"])
-    response = client.post(f"/pharmacy/queue/{sent.uuid}/", {"lot_number": "LDN-2611-01", "beyond_use_date": "2099-12-08"})
+    today = timezone.localdate()
+    post = {"preparation": "1", "lot_number": "LDN-2611-01", "made_on": today.isoformat(),
+            "beyond_use_date": (today + dt.timedelta(days=14)).isoformat(), "checked_by": world["pharm_ok"].pk}
+    response = client.post(f"/pharmacy/queue/{sent.uuid}/", post)
     assert response.status_code == 302
     d = Dispensing.objects.get()
-    assert (d.pharmacist, d.lot_number, d.prescription) == (world["pharm_ok"], "LDN-2611-01", sent)
+    assert (d.pharmacist, d.checked_by, d.lot_number, d.prescription, d.preparation_number) == (
+        world["pharm_ok"], world["pharm_ok"], "LDN-2611-01", sent, 1)
     assert AuditEvent.objects.filter(object_type="dispensing", action="create", actor_id=world["pharm_ok"].pk).exists()
-    assert "LDN-2611-01" in client.get(f"/pharmacy/queue/{sent.uuid}/").content.decode()
-    bad = client.post(f"/pharmacy/queue/{sent.uuid}/", {"lot_number": " ", "beyond_use_date": "2099-12-08"})
+    page = client.get(f"/pharmacy/queue/{sent.uuid}/").content.decode()
+    assert "LDN-2611-01" in page
+    assert "Partly dispensed" in page
+    bad = client.post(f"/pharmacy/queue/{sent.uuid}/", {**post, "preparation": "2", "lot_number": " "})
     assert bad.status_code == 200
     assert Dispensing.objects.count() == 1
     client.force_login(world["clin_ok"])
-    assert client.post(f"/pharmacy/queue/{sent.uuid}/", {"lot_number": "X", "beyond_use_date": "2099-12-08"}).status_code == 404
+    assert client.post(f"/pharmacy/queue/{sent.uuid}/", post).status_code == 404
 
 
 def test_revoked_pharmacy_choice_closes_the_queue(client, world, sent):
@@ -83,9 +93,11 @@ def test_capsule_worksheet_per_strength(client, world):
     assert "quantity 14" in labels[0]
     assert "3 mg capsules" in labels[1]
     assert "quantity 16" in labels[1]
+    # 180-day BUD: both made when the plan starts.
+    assert [x["prepared_on"] for x in result["preparations"]] == [dt.date(2026, 12, 1)] * 2
 
 
-def test_titrating_liquid_is_one_bottle_per_dose_with_an_exact_label(world):
+def test_titrating_liquid_is_one_bottle_per_dose_and_per_bud_with_an_exact_label(world):
     import datetime as dt
     from decimal import Decimal
 
@@ -100,9 +112,15 @@ def test_titrating_liquid_is_one_bottle_per_dose_with_an_exact_label(world):
                      concentration_mg_per_ml=Decimal("1"), supply_start=dt.date(2026, 12, 1), days_supply=30,
                      quantity=69, quantity_unit="mL", directions="")
     preps = core_bridge.compound_prescription(p, today=dt.date(2026, 11, 30))["preparations"]
-    assert [(x["dose_mg"], x["days"]) for x in preps] == [(1.5, 14), (3.0, 16)]
+    # 16 days of 3 mg outlast the 14-day BUD of the unpreserved liquid: two bottles of 8 days.
+    assert [(x["dose_mg"], x["days"]) for x in preps] == [(1.5, 14), (3.0, 8), (3.0, 8)]
+    assert [x["prepared_on"] for x in preps] == [dt.date(2026, 12, 1), dt.date(2026, 12, 8), dt.date(2026, 12, 16)]
+    for x in preps:
+        assert x["prepared_on"] <= x["first_use"] <= x["last_use"] <= x["beyond_use_date"]
     assert "Take 1.5 mL (1.5 mg)" in preps[0]["label"]
     assert "Take 3 mL (3 mg)" in preps[1]["label"]
+    preserved = core_bridge.compound_prescription(p, today=dt.date(2026, 11, 30), preserved=True)["preparations"]
+    assert [(x["dose_mg"], x["days"]) for x in preserved] == [(1.5, 14), (3.0, 16)]
     # The prescription's quantity is the mL the patient takes: 14 × 1.5 + 16 × 3.
     assert core_bridge.prescription_quantity(plan.steps, preparation="liquid", start=dt.date(2026, 12, 1), days=30,
                                              concentration_mg_per_ml=1) == (Decimal("69.0"), "mL")

@@ -119,6 +119,8 @@ class LiquidPreparation(Record):
     stability_alternative: str | None
     prepared_on: dt.date
     beyond_use_date: dt.date
+    product: str = Field(description="what the bottle holds, for the label")
+    directions: str = Field(description="how to take it, for the label")
     worksheet: str
     label: str
     warnings: tuple[str, ...]
@@ -149,6 +151,9 @@ class CapsulePreparation(Record):
     bud_basis: str
     prepared_on: dt.date
     beyond_use_date: dt.date
+    storage: str
+    product: str
+    directions: str
     worksheet: str
     label: str
     warnings: tuple[str, ...]
@@ -311,6 +316,10 @@ def compound_liquid(
         "beyond_use_date": prepared_on + dt.timedelta(days=bud_days), "warnings": tuple(warnings),
         "sources": tuple(dict.fromkeys(sources)),
     }
+    prep["product"] = (f"Naltrexone hydrochloride {prep['concentration_mg_per_ml']} mg/mL oral liquid (LDN), "
+                       f"{batches[0].volume_ml} mL")
+    prep["directions"] = (f"Take {prep['volume_per_dose_ml']} mL ({prep['delivered_dose_mg']} mg) by mouth once daily as "
+                          f"directed by your prescriber. Measure with the {device.name}. Shake well.")
     prep["worksheet"] = _liquid_worksheet(prep, formula)
     prep["label"] = _liquid_label(prep)
     return LiquidPreparation(**prep)
@@ -377,15 +386,13 @@ def _liquid_worksheet(prep: dict, formula) -> str:
 
 
 def _liquid_label(prep: dict) -> str:
-    first = prep["batches"][0]
     lines = []
     if not prep["on_a_line"]:
         lines.append(f"CHECK BEFORE LABELLING: {prep['warnings'][0]}")
     lines += [
-        f"Naltrexone hydrochloride {prep['concentration_mg_per_ml']} mg/mL oral liquid (LDN), {first.volume_ml} mL",
-        f"Take {prep['volume_per_dose_ml']} mL ({prep['delivered_dose_mg']} mg) by mouth once daily as directed by your "
-        f"prescriber. Measure with the {prep['device_name']}.",
-        f"Shake well. Store: {prep['storage']}. Discard after {prep['beyond_use_date']}.",
+        prep["product"],
+        prep["directions"],
+        f"Store: {prep['storage']}. Discard after {prep['beyond_use_date']}.",
         f"Compounded preparation. Keep out of reach of children. {get_label_warning().text}",
     ]
     return "\n".join(lines)
@@ -493,9 +500,11 @@ def compound_capsules(
         f"discard after {bud_date}. Storage: {category.storage}.",
         "Verify USP <795> numbers against the official USP–NF text. " + DISCLAIMER,
     ])
+    product = f"Naltrexone hydrochloride {_dec(strength)} mg capsules (LDN, immediate release), quantity {count}"
+    directions = "Take 1 capsule by mouth once daily as directed by your prescriber."
     label = "\n".join([
-        f"Naltrexone hydrochloride {_dec(strength)} mg capsules (LDN, immediate release), quantity {count}",
-        "Take 1 capsule by mouth once daily as directed by your prescriber.",
+        product,
+        directions,
         f"Store: {category.storage}. Discard after {bud_date}.",
         f"Compounded preparation. Keep out of reach of children. {get_label_warning().text}",
     ])
@@ -511,6 +520,7 @@ def compound_capsules(
         filler_mg=_dec(filler_mg) if filler_mg is not None else None, drug_percent_of_fill=percent,
         bud_days=category.bud_days,
         bud_basis=f"{category.name}: {category.bud_days} days ({category.sources[0].url})", prepared_on=prepared_on,
-        beyond_use_date=bud_date, worksheet=worksheet, label=label, warnings=tuple(warnings),
+        beyond_use_date=bud_date, storage=category.storage, product=product, directions=directions,
+        worksheet=worksheet, label=label, warnings=tuple(warnings),
         sources=tuple(dict.fromkeys(sources)),
     )

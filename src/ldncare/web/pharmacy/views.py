@@ -6,6 +6,8 @@ Only prescriptions addressed to the pharmacist's pharmacy by a patient who chose
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,9 +29,32 @@ pharmacist_only = role_required(Role.PHARMACIST)
 
 
 class DispensingForm(forms.Form):
+    preparation = forms.TypedChoiceField(coerce=int, label="Preparation")
     lot_number = forms.CharField(max_length=40, label="Lot number")
+    made_on = forms.DateField(label="Made on", widget=forms.DateInput(attrs={"type": "date"}))
     beyond_use_date = forms.DateField(label="Beyond-use date", widget=forms.DateInput(attrs={"type": "date"}))
+    supplied_until = forms.DateField(
+        required=False, label="Supplied until (only for a shorter supply)",
+        help_text="Leave empty when the bottle lasts to the preparation's last day of use.",
+        widget=forms.DateInput(attrs={"type": "date"}))
+    checked_by = forms.ModelChoiceField(queryset=None, label="Checked by", empty_label="Choose…")
     notes = forms.CharField(required=False, max_length=1000, label="Notes", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, preparations=(), pharmacy=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["preparation"].choices = [
+            (p["number"], f"{p['number']}: {p['dose_mg']:g} mg, {p['next_first_use']:%d %b} to {p['last_use']:%d %b %Y}")
+            for p in preparations if p["state"] != services.STATE_DISPENSED]
+        self.fields["checked_by"].queryset = get_user_model().objects.filter(
+            role=Role.PHARMACIST, pharmacy=pharmacy, is_active=True).order_by("last_name", "first_name", "username")
+        self.fields["checked_by"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class PharmacyDetailsForm(forms.Form):
+    phone = forms.CharField(max_length=40, label="Phone number on labels")
+    address = forms.CharField(max_length=200, required=False, label="Address (optional)")
 
 
 @pharmacist_only
@@ -40,21 +65,30 @@ def index(request):
 
 @pharmacist_only
 def queue(request):
-    """The pharmacy's prescriptions (waiting first, then dispensed), and the current plans that
-    patients shared with the pharmacy without a prescription (nothing to compound from yet)."""
+    """The pharmacy's prescriptions (waiting or partly dispensed first, then dispensed), and the current
+    plans that patients shared with the pharmacy without a prescription (nothing to compound from yet)."""
     prescriptions = list(policy.prescriptions_visible_to(request.user).prefetch_related("dispensings"))
+    today = timezone.localdate()
     for p in prescriptions:
         audit(request, subject=p.patient, object_type="prescription", object_id=p.uuid, action="read",
               outcome=AuditEvent.Outcome.ALLOWED)
-    waiting = [p for p in prescriptions if not p.dispensings.all()]
-    done = [p for p in prescriptions if p.dispensings.all()]
+        p.state, p.done, p.total = services.prescription_state(p, today=today)
+    waiting = [p for p in prescriptions if p.state != services.STATE_DISPENSED]
+    done = [p for p in prescriptions if p.state == services.STATE_DISPENSED]
     prescribed = {p.plan_id for p in prescriptions}
     shared = policy.plans_visible_to(request.user).filter(is_current=True).exclude(pk__in=prescribed)
     plans = policy.audit_listed_plans(request, shared)
     trials = {t.patient_id: t for t in policy.trial_keys_visible_to(request.user)}
     for plan in plans:
         plan.held_trial = trials.get(plan.patient_id)
-    return render(request, "pharmacy/queue.html", {"waiting": waiting, "done": done, "plans": plans})
+    return render(request, "pharmacy/queue.html", {"waiting": waiting, "done": done, "plans": plans,
+                                                   "details": _details(request.user.pharmacy)})
+
+
+def _details(pharmacy):
+    from ldncare.web.pharmacy.models import PharmacyDetails
+
+    return PharmacyDetails.objects.filter(pharmacy=pharmacy).first() if pharmacy else None
 
 
 def _prescription_or_404(request, uuid, action="read"):
@@ -64,28 +98,79 @@ def _prescription_or_404(request, uuid, action="read"):
     return prescription
 
 
+def _labels(prescription, compounding, pharmacy, details, today):
+    """Each preparation's complete label: with its dispensing record when there is one."""
+    common = {"rx_number": services.rx_number(prescription), "patient_name": prescription.patient.get_full_name(),
+              "prescriber_name": prescription.prescriber.get_full_name() if prescription.prescriber else "",
+              "pharmacy_name": pharmacy.name if pharmacy else "", "pharmacy_phone": details.phone if details else ""}
+    for prep in compounding["preparations"]:
+        last = prep["records"][-1] if prep["records"] else None
+        prep["full_label"] = core_bridge.prescription_label(
+            prep, **common, dispensed_on=timezone.localdate(last.dispensed_at) if last else today,
+            beyond_use_date=last.beyond_use_date if last else prep["beyond_use_date"],
+            lot_number=last.lot_number if last else "")
+
+
 @pharmacist_only
 @require_http_methods(["GET", "POST"])
 def worksheet(request, uuid):
-    """The compounding worksheet and label (core calculator, with the BUD); print-ready; dispense form."""
+    """The prescription's preparations, each with its dates, worksheet and complete label; print-ready;
+    the dispensing form records one preparation at a time."""
     prescription = _prescription_or_404(request, uuid, "read" if request.method == "GET" else "create")
     today = timezone.localdate()
-    compounding = core_bridge.compound_prescription(prescription, today=today)
-    bud = min((p["beyond_use_date"] for p in compounding["preparations"]), default=None)
-    form = DispensingForm(request.POST or None, initial={"beyond_use_date": bud})
+    requested = request.POST.get("formula") or request.GET.get("formula")
+    compounding = services.prescription_preparations(prescription, today=today, formula=requested)
+    pharmacy = request.user.pharmacy
+    details = _details(pharmacy)
+    open_preps = [p for p in compounding["preparations"] if p["state"] != services.STATE_DISPENSED]
+    first_open = open_preps[0] if open_preps else None
+    initial = {"made_on": today, "checked_by": None}
+    if first_open:
+        initial.update(preparation=first_open["number"],
+                       beyond_use_date=today + dt.timedelta(days=first_open["bud_days"]))
+    form = DispensingForm(request.POST or None, initial=initial, preparations=compounding["preparations"],
+                          pharmacy=pharmacy)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.dispensing_record(request=request, prescription=prescription, **form.cleaned_data)
+            services.dispensing_record(request=request, prescription=prescription, preparation_number=data["preparation"],
+                                       lot_number=data["lot_number"], made_on=data["made_on"],
+                                       beyond_use_date=data["beyond_use_date"], checked_by=data["checked_by"],
+                                       supplied_until=data["supplied_until"], formula=compounding["formula"],
+                                       notes=data["notes"])
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, "Dispensing recorded.")
+            messages.success(request, f"Dispensing of preparation {data['preparation']} recorded.")
             return redirect("pharmacy:worksheet", uuid=prescription.uuid)
+    _labels(prescription, compounding, pharmacy, details, today)
     return render(request, "pharmacy/worksheet.html", {
-        "p": prescription, "compounding": compounding, "form": form, "today": today,
-        "dispensings": prescription.dispensings.select_related("pharmacist"),
+        "p": prescription, "compounding": compounding, "form": form, "today": today, "details": details,
+        "rx_number": services.rx_number(prescription), "open_preps": open_preps,
+        "legacy": [d for d in prescription.dispensings.all() if d.preparation_number is None],
     })
+
+
+@pharmacist_only
+@require_http_methods(["GET", "POST"])
+def details(request):
+    """The pharmacy's label details (phone, address), set by its pharmacists."""
+    if request.user.pharmacy is None:
+        return redirect("pharmacy:queue")
+    current = _details(request.user.pharmacy)
+    form = PharmacyDetailsForm(request.POST or None, initial={"phone": getattr(current, "phone", ""),
+                                                              "address": getattr(current, "address", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pharmacy_details_save(request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Label details saved.")
+            return redirect("pharmacy:queue")
+    return render(request, "pharmacy/details.html", {"form": form})
 
 
 @pharmacist_only

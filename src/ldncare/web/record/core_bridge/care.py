@@ -136,33 +136,62 @@ def prescription_directions(plan_steps, *, preparation: str, start: dt.date, day
     return "\n".join(lines)
 
 
-def compound_prescription(prescription, *, today: dt.date) -> dict:
-    """Worksheets and labels (``compound_liquid`` / ``compound_capsules``) for a prescription.
+def prescription_steps(prescription) -> list[tuple[Decimal, int, str]]:
+    """The prescription's supply as ``(dose_mg, days, time)`` steps in date order."""
+    return [(Decimal(str(s["dose_mg"])), (hi - lo).days + 1, s.get("time") or "22:00")
+            for s, lo, hi in _steps_in(prescription.plan.steps, prescription.supply_start, prescription.days_supply)]
 
-    One preparation per dose of the supply, for the days at that dose, so that every label's
-    dose line is the dose the patient takes from that bottle (a titration is several bottles;
-    the calculator's minimum batch sizes apply to each).
+
+def compound_prescription(prescription, *, today: dt.date, preserved: bool = False, fill_weight_mg=None) -> dict:
+    """The prescription as the pharmacy makes it: its preparations (``plan_preparations``), each
+    with its own dates and the core calculator's worksheet and bench label for exactly its days.
+
+    A titration is several bottles (one per dose, and more when a dose outlasts the BUD); each is
+    made on its own date, so each BUD covers the bottle's last day of use. ``preserved`` picks the
+    preserved liquid formula (35-day BUD instead of 14). ``today`` stamps the calculation.
     """
     from ldncare.core import dosing
 
-    steps = _steps_in(prescription.plan.steps, prescription.supply_start, prescription.days_supply)
-    counts: dict[float, int] = {}
-    for s, lo, hi in steps:
-        counts[float(s["dose_mg"])] = counts.get(float(s["dose_mg"]), 0) + (hi - lo).days + 1
-    preparations = []
+    form = prescription.preparation
     try:
-        for dose, days in counts.items():
-            if prescription.preparation == "liquid":
-                preparations.append(dosing.compound_liquid(
-                    dose, days, concentration_mg_per_ml=prescription.concentration_mg_per_ml, prepared_on=today))
+        steps = prescription_steps(prescription)
+        times = [t for _, days, t in steps for _ in range(days)]
+        planned = dosing.plan_preparations([(d, n) for d, n, _ in steps], start=prescription.supply_start, form=form,
+                                           preserved=preserved and form == "liquid")
+        preparations = []
+        for plan in planned:
+            if form == "liquid":
+                made = dosing.compound_liquid(plan.dose_mg, plan.days, preserved=plan.preserved, prepared_on=plan.prepared_on,
+                                              concentration_mg_per_ml=prescription.concentration_mg_per_ml)
+                check = "" if made.on_a_line else made.warnings[0]
             else:
-                preparations.append(dosing.compound_capsules(dose, days, prepared_on=today))
+                made = dosing.compound_capsules(plan.dose_mg, plan.days, prepared_on=plan.prepared_on,
+                                                fill_weight_mg=fill_weight_mg)
+                check = ""
+            time = times[(plan.first_use - prescription.supply_start).days]
+            preparations.append({
+                "number": plan.number, "dose_mg": float(plan.dose_mg), "days": plan.days, "first_use": plan.first_use,
+                "last_use": plan.last_use, "prepared_on": plan.prepared_on, "beyond_use_date": plan.beyond_use_date,
+                "bud_days": plan.bud_days, "batch": plan.batch, "batches_in_step": plan.batches_in_step,
+                "storage": made.storage, "product": made.product,
+                "directions": f"{made.directions} Once daily at {time}, {plan.first_use:%d %b %Y} to {plan.last_use:%d %b %Y}.",
+                "check": check, "worksheet": made.worksheet, "label": made.label, "warnings": list(made.warnings),
+                "sources": [_source_link(s) for s in made.sources]})
     except (ValueError, LookupError, ArithmeticError) as exc:
-        return {"error": str(exc), "preparations": []}
-    return {"error": None, "preparations": [
-        {"dose_mg": dose, "days": days, "worksheet": p.worksheet, "label": p.label, "beyond_use_date": p.beyond_use_date,
-         "warnings": list(p.warnings), "sources": [_source_link(s) for s in p.sources]}
-        for (dose, days), p in zip(counts.items(), preparations, strict=True)]}
+        return {"error": str(exc), "preparations": [], "form": form, "preserved": preserved}
+    return {"error": None, "preparations": preparations, "form": form, "preserved": preserved and form == "liquid"}
+
+
+def prescription_label(prep: dict, *, rx_number: str, patient_name: str, prescriber_name: str, pharmacy_name: str,
+                       pharmacy_phone: str, dispensed_on: dt.date, beyond_use_date: dt.date, lot_number: str = ""):
+    """The complete dispensing label of one preparation (``ldncare.core.dosing.labels``)."""
+    from ldncare.core.dosing.labels import LabelFacts, format_label
+
+    return format_label(LabelFacts(
+        rx_number=rx_number, patient_name=patient_name, prescriber_name=prescriber_name, pharmacy_name=pharmacy_name,
+        pharmacy_phone=pharmacy_phone, dispensed_on=dispensed_on, beyond_use_date=beyond_use_date,
+        storage=prep["storage"], product=prep["product"], directions=prep["directions"], lot_number=lot_number,
+        check=prep["check"]))
 
 
 def prescription_quantity(plan_steps, *, preparation: str, start: dt.date, days: int,
@@ -212,6 +241,7 @@ def current_trial_period(design_json: dict, today: dt.date) -> dict | None:
         if p.start_date <= today <= p.end_date:
             return {"number": p.number, "bottle": p.bottle, "start_date": p.start_date, "end_date": p.end_date}
     return None
+
 
 TRIAL_VERDICT_TEXT = {
     "ldn_better": "LDN did better than placebo",
