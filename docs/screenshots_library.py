@@ -2,7 +2,7 @@
 
 Usage (from the checkout)::
 
-    .venv/bin/python docs/screenshots_library.py
+    .venv/bin/python docs/screenshots_library.py [PREFIX]   # e.g. "library-" for the library pictures only
 
 It migrates a throw-away SQLite database in a temporary directory (your ``var/`` data is
 not touched), serves the site with waitress on a free local port, and drives Debian's
@@ -18,7 +18,7 @@ SHOTS = [  # (file name, path, what to do first)
     ("library-index.png", "/library/", None),
     ("library-search-crohn.png", "/library/search/?q=crohn", None),
     ("library-condition-crohns.png", "/library/conditions/crohns-disease/", None),
-    ("library-condition-fibromyalgia-forest.png", "/library/conditions/fibromyalgia/", "#pooled-h"),
+    ("library-condition-fibromyalgia-side-by-side.png", "/library/conditions/fibromyalgia/", "#pooled-h"),
     ("library-study.png", "/library/studies/smith2011-crohns-rct/", None),
     ("library-side-effects.png", "/library/side-effects/", None),
     ("library-alternatives.png", "/library/alternatives/", None),
@@ -33,7 +33,7 @@ SHOTS = [  # (file name, path, what to do first)
 MAX_HEIGHT = 2400
 
 
-def main() -> int:
+def main(prefix: str = "") -> int:
     base, server = serve_site(demo=False)
     from playwright.sync_api import sync_playwright
 
@@ -43,6 +43,8 @@ def main() -> int:
         for q in ("crohn", "crohn", "fibromyalgia", "fibromyalgia", "headache", "headache", "casomorphin", "casomorphin"):
             page.goto(f"{base}/library/search/?q={q}")
         for name, path, anchor in SHOTS:
+            if not name.startswith(prefix):
+                continue
             page.goto(base + path)
             if path.startswith("/simulator/") and "form-error" not in name:
                 page.wait_for_selector("#chart-occ .main-svg")
@@ -60,4 +62,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    import sys
+
+    raise SystemExit(main(*sys.argv[1:2]))
