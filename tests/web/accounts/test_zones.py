@@ -58,3 +58,28 @@ def test_each_request_runs_in_the_signed_in_persons_zone(patient):
     UserTimeZoneMiddleware(view)(Request())
     assert seen == {"zone": "Pacific/Kiritimati", "day": dt.date(2026, 12, 5)}
     assert timezone.get_current_timezone_name() == "UTC"  # deactivated after the request
+
+
+def test_sign_up_keeps_the_zone_and_account_changes_it(db, client):
+    response = client.post("/accounts/signup/", {
+        "username": "zoe", "email": "zoe@example.org", "password1": "a long pass phrase 42",
+        "password2": "a long pass phrase 42", "time_zone": "America/New_York"})
+    assert response.status_code == 302
+    from ldncare.web.accounts.models import User
+
+    zoe = User.objects.get(username="zoe")
+    assert zoe.time_zone == "America/New_York"
+    page = client.get("/accounts/security/").content.decode()
+    assert '<option value="America/New_York" selected>' in page
+    refused = client.post("/accounts/time-zone/", {"time_zone": "Atlantis/Capital"})
+    assert refused.status_code == 422
+    assert "Select a valid choice" in refused.content.decode()
+    assert client.post("/accounts/time-zone/", {"time_zone": "Asia/Tokyo"}).status_code == 302
+    zoe.refresh_from_db()
+    assert zoe.time_zone == "Asia/Tokyo"
+
+
+def test_the_sign_up_page_asks_the_browser_for_the_zone(db, client):
+    page = client.get("/accounts/signup/").content.decode()
+    assert 'data-from-browser="1"' in page  # site.js fills it from Intl.DateTimeFormat
+    assert "Your time zone" in page

@@ -116,3 +116,37 @@ def test_clinician_of_the_practice_marks_a_request_answered(client, booking_worl
     assert item.handled_at is not None
     again = client.post(f"/calls/requests/{item.uuid}/answered/", follow=True)
     assert "already marked as answered" in again.content.decode()
+
+
+def test_call_times_are_shown_in_each_persons_zone_and_say_which(client, booking_world):
+    from ldncare.web.accounts.zones import local_time_text
+
+    w = booking_world
+    w["patient"].time_zone = "Asia/Tokyo"
+    w["patient"].save(update_fields=["time_zone"])
+    booking = Booking.objects.create(slot=w["slots"][0], patient=w["patient"])
+    client.force_login(w["patient"])
+    page = client.get("/calls/").content.decode()
+    import zoneinfo
+
+    tokyo = local_time_text(booking.slot.start_at, zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert tokyo in page
+    assert tokyo.endswith("JST (Asia/Tokyo)")
+    client.force_login(w["clinician"])  # the clinician's zone: UTC
+    assert local_time_text(booking.slot.start_at, zoneinfo.ZoneInfo("UTC")) in client.get("/calls/").content.decode()
+
+
+def test_moving_a_call_picks_a_day_then_its_times(client, booking_world):
+    w = booking_world
+    from ldncare.web.booking.models import Slot
+
+    later = w["slots"][0].start_at + dt.timedelta(days=5)
+    far = Slot.objects.create(clinician=w["clinician"], start_at=later, end_at=later + dt.timedelta(minutes=20))
+    booking = Booking.objects.create(slot=w["slots"][0], patient=w["patient"])
+    client.force_login(w["patient"])
+    page = client.get(f"/calls/{booking.uuid}/move/").content.decode()
+    assert page.count('type="radio"') == 3  # the first day's other times (2 + the colleague's), not every time
+    assert f'value="{timezone.localdate(later).isoformat()}"' in page
+    page = client.get(f"/calls/{booking.uuid}/move/", {"day": timezone.localdate(later).isoformat()}).content.decode()
+    assert page.count('type="radio"') == 1
+    assert str(far.uuid) in page

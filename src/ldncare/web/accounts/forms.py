@@ -5,6 +5,19 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import UserCreationForm
 
 from ldncare.web.accounts.models import Role, User
+from ldncare.web.accounts.zones import UTC_NAME, time_zone_names
+
+
+def time_zone_field(*, from_browser: bool) -> forms.ChoiceField:
+    """Every IANA zone, as a list; ``from_browser``: the page fills in the device's zone (site.js, Intl API)."""
+    attrs = {"data-from-browser": "1"} if from_browser else {}
+    return forms.ChoiceField(
+        label="Your time zone", initial=UTC_NAME, choices=[(name, name.replace("_", " ")) for name in
+                                                           sorted(time_zone_names())],
+        help_text="Times (calls, reminders, the access log) are shown in it."
+        + (" Filled in from this device; change it if it is wrong." if from_browser else ""),
+        widget=forms.Select(attrs=attrs),
+    )
 
 
 class SignUpForm(UserCreationForm):
@@ -14,7 +27,21 @@ class SignUpForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "email")
+        fields = ("username", "email", "time_zone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"] = time_zone_field(from_browser=not self.is_bound)  # never override an answer
+        self.fields["time_zone"].required = False  # a client that sends none gets UTC, changeable in Account
+
+    def clean_time_zone(self) -> str:
+        return self.cleaned_data.get("time_zone") or UTC_NAME
+
+
+class TimeZoneForm(forms.Form):
+    """Change the time zone every time is shown in (Account)."""
+
+    time_zone = time_zone_field(from_browser=False)
 
     def save(self, commit: bool = True) -> User:
         user = super().save(commit=False)

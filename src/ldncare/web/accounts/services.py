@@ -114,3 +114,16 @@ def user_sessions_end_all(*, request, user) -> int:
     revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit(request, subject=user, object_type="session", object_id="all", action="delete", outcome="allowed")
     return revoked
+
+
+@transaction.atomic
+def user_time_zone_change(*, user, time_zone: str) -> None:
+    """Show every time in ``time_zone`` from now on (an IANA name, checked by ``accounts.zones``)."""
+    from django.core.exceptions import ValidationError
+
+    from ldncare.web.accounts.zones import time_zone_problem
+
+    if (problem := time_zone_problem(time_zone)) is not None:
+        raise ValidationError({"time_zone": problem})
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])

@@ -9,6 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("security/", views.security, name="security"),
+    path("time-zone/", views.time_zone_change, name="time-zone"),
     path("email/", views.email_change, name="email-change"),
     path("email/confirm/<str:token>/", views.email_change_confirm, name="email-confirm"),
     path("sessions/end-others/", views.sessions_end_others, name="sessions-end-others"),

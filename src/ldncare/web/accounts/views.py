@@ -26,6 +26,7 @@ from ldncare.web.accounts.forms import (
     RecoveryCodesForm,
     SecondFactorResetForm,
     SignUpForm,
+    TimeZoneForm,
     TokenForm,
 )
 from ldncare.web.accounts.models import ApiToken
@@ -166,10 +167,25 @@ def sessions_end_others(request):
 
 @login_required
 def security(request):
-    """How I sign in: e-mail, password, second factor, API tokens."""
+    """How I sign in: e-mail, password, second factor, API tokens; and my time zone."""
     context = {"device": otp.confirmed_device(request.user), "required": otp.must_use_second_factor(request.user),
-               "recovery_left": otp.recovery_codes_left(request.user)}
+               "recovery_left": otp.recovery_codes_left(request.user),
+               "zone_form": TimeZoneForm(initial={"time_zone": request.user.time_zone})}
     return render(request, "accounts/security.html", context)
+
+
+@login_required
+@require_POST
+def time_zone_change(request):
+    """Change the zone every time is shown in."""
+    form = TimeZoneForm(request.POST)
+    if form.is_valid():
+        services.user_time_zone_change(user=request.user, time_zone=form.cleaned_data["time_zone"])
+        messages.success(request, f"Times are now shown in {form.cleaned_data['time_zone']}.")
+        return redirect("accounts:security")
+    context = {"device": otp.confirmed_device(request.user), "required": otp.must_use_second_factor(request.user),
+               "recovery_left": otp.recovery_codes_left(request.user), "zone_form": form}
+    return render(request, "accounts/security.html", context, status=422)
 
 
 @login_required

@@ -22,6 +22,7 @@ from ldncare.web import policy
 from ldncare.web.access.audit import audit, client_ip
 from ldncare.web.access.models import AuditEvent
 from ldncare.web.accounts.models import Role
+from ldncare.web.accounts.zones import local_time_text, user_zone
 from ldncare.web.booking.models import Booking, ConsultationRequest, Slot
 
 __all__ = [
@@ -233,7 +234,9 @@ def _send_invitation(booking: Booking, method: str) -> None:
     recipients = [u.email for u in (booking.patient, booking.slot.clinician) if u.email]
     if not recipients:
         return
-    when = timezone.localtime(booking.slot.start_at).strftime("%A %d %B %Y, %H:%M")
+    # Each person reads the time in their own zone (accounts.zones): the patient's first, the clinician's if different.
+    zones = dict.fromkeys(user_zone(u) for u in (booking.patient, booking.slot.clinician))
+    when = " = ".join(local_time_text(booking.slot.start_at, zone) for zone in zones)
     subject = f"LDN call {'booked' if method == 'REQUEST' else 'cancelled'}: {when}"
     message = EmailMessage(subject=subject, body=(
         f"Your call on {when} ({booking.slot.minutes} minutes) is "

@@ -3,6 +3,7 @@ visitors' consultation request. Thin: every decision is in :mod:`.services` and 
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import wraps
 
 from django.contrib import messages
@@ -137,8 +138,21 @@ def move(request, booking_uuid):
             else:
                 messages.success(request, "Your call has moved; the new invitation was sent by e-mail.")
                 return redirect("booking:calls")
-    return render(request, "booking/move.html", {"booking": booking, "open_slots": open_slots_for(request.user,
-                  exclude=booking.slot), "error": error}, status=422 if error else 200)
+    # A day first, then that day's times (in the person's zone): never a scroll through every free time.
+    by_day: dict = {}
+    for slot in open_slots_for(request.user, exclude=booking.slot):
+        by_day.setdefault(timezone.localtime(slot.start_at).date(), []).append(slot)
+    day = next(iter(by_day), None)
+    try:
+        asked = dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        asked = None
+    if asked in by_day:
+        day = asked
+    return render(request, "booking/move.html", {
+        "booking": booking, "days": [(d, len(slots)) for d, slots in by_day.items()], "day": day,
+        "day_slots": by_day.get(day, []), "zone": timezone.get_current_timezone_name(), "error": error,
+    }, status=422 if error else 200)
 
 
 def _is_uuid(text: str) -> bool:

@@ -24,4 +24,15 @@
     result.scrollIntoView({ block: "start" });
     result.focus({ preventScroll: true });
   });
+
+  // sign-up: the time zone list starts on this device's zone (Intl API), which the person can change
+  function fillBrowserZone() {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+    document.querySelectorAll("select[data-from-browser]").forEach(function (select) {
+      if (zone && select.querySelector('option[value="' + zone.replace(/"/g, "") + '"]')) select.value = zone;
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fillBrowserZone);
+  else fillBrowserZone();
 })();
