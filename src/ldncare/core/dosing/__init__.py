@@ -11,6 +11,7 @@ decides every dose.
 ['1', '2', '3', '4', '4.5']
 """
 
+from ldncare.core.dosing.capsules import PlaceboPreparation, compound_placebo_capsules
 from ldncare.core.dosing.compounding import (
     Batch,
     CapsulePreparation,
@@ -46,6 +47,7 @@ from ldncare.core.dosing.devices import (
     pick_device,
 )
 from ldncare.core.dosing.export import DailyReminder, plan_to_ical, plan_to_text, reminders_to_ical
+from ldncare.core.dosing.labels import Label, LabelFacts, format_label
 from ldncare.core.dosing.plan import DosingStep, Plan, PlanError, build_plan
 from ldncare.core.dosing.preparations import (
     PlannedPreparation,
@@ -85,12 +87,15 @@ __all__ = [
     "DosingStep",
     "Filler",
     "Formula",
+    "Label",
+    "LabelFacts",
     "LabelWarning",
     "LiquidPreparation",
     "MeasuringDevice",
     "Plan",
     "PlanChange",
     "PlanError",
+    "PlaceboPreparation",
     "PlannedPreparation",
     "PlanningRule",
     "Replan",
@@ -103,7 +108,9 @@ __all__ = [
     "build_plan",
     "compound_capsules",
     "compound_liquid",
+    "compound_placebo_capsules",
     "default_fill_weight_mg",
+    "format_label",
     "get_bud_category",
     "get_device",
     "get_formula",

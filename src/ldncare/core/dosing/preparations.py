@@ -37,7 +37,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ldncare.core.dosing.compounding import MAX_DAYS, CompoundingError
+from ldncare.core.dosing.calc import MAX_DAYS, CompoundingError
 from ldncare.core.dosing.compounding_data import BudCategory, get_bud_category, get_liquid_formula
 from ldncare.core.dosing.devices import to_fraction
 from ldncare.core.dosing.protocols import get_rule
