@@ -314,6 +314,9 @@ CSRF_COOKIE_HTTPONLY = True  # the pages send the token from the form or the hx-
 # Request bodies above this many bytes answer 400 (no diary request comes near it).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024, minimum=64 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# An API token stops working this many days after it was made (accounts.ApiToken), or earlier when
+# revoked (password change or reset, "sign out my other sessions", second-factor reset, role change).
+API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 90, minimum=1)
 # Sent on every HTML response (ldncare.web.security). Scripts: this origin only, never inline.
 # Styles allow 'unsafe-inline' because the Plotly bundle sets style attributes at run time.
 CONTENT_SECURITY_POLICY = (

@@ -81,6 +81,18 @@ class User(AbstractUser):
         help_text="Raised to end every other session (second factor reset, 'sign out my other sessions').",
     )
 
+    def save(self, *args, **kwargs):
+        """Save; a new password or a new role ends every API token of this user (ASVS 7.4.3)."""
+        update_fields = kwargs.get("update_fields")
+        password_changed = self._password is not None  # set_password() was called since the last save
+        role_changed = False
+        if self.pk and (update_fields is None or "role" in update_fields):
+            stored = type(self).objects.filter(pk=self.pk).values_list("role", flat=True).first()
+            role_changed = stored is not None and stored != self.role
+        super().save(*args, **kwargs)
+        if password_changed or role_changed:
+            ApiToken.objects.filter(user=self).revoke(TokenEnd.PASSWORD if password_changed else TokenEnd.ROLE)
+
     def _get_session_auth_hash(self, secret=None):
         """Django's session hash (from the password), mixed with :attr:`session_epoch` once raised:
         a session signed in before the raise no longer matches and is ended at its next request.
@@ -127,8 +139,45 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+class TokenEnd(models.TextChoices):
+    """Why an API token stopped working (shown on the tokens page)."""
+
+    REVOKED = "revoked", "revoked by you"
+    PASSWORD = "password", "password changed"
+    SESSIONS = "sessions", "signed out of other sessions"
+    SECOND_FACTOR = "second_factor", "two-step sign-in reset"
+    ROLE = "role", "role changed"
+    EVERYWHERE = "everywhere", "signed out everywhere by an administrator"
+
+
+def token_expiry():
+    """When a token issued now stops working: ``API_TOKEN_MAX_AGE_DAYS`` from now."""
+    from django.utils import timezone
+
+    return timezone.now() + timezone.timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self):
+        """Tokens that still work: not revoked, not expired, of an active user."""
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+
+    def revoke(self, reason: str) -> int:
+        """Revoke every token in this set that still works; return how many."""
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_reason=reason)
+
+
 class ApiToken(models.Model):
-    """A bearer token for an API client (e.g. a phone app). Only its SHA-256 is stored."""
+    """A bearer token for an API client (e.g. a phone app). Only its SHA-256 is stored.
+
+    A token ends ``API_TOKEN_MAX_AGE_DAYS`` after it was made, and at once when its owner
+    revokes it, changes or resets the password, signs out other sessions, resets the second
+    factor, or changes role, or when an administrator signs the owner out everywhere.
+    """
 
     PREFIX = "ldn_"
 
@@ -136,8 +185,12 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'my phone'.")
     token_sha256 = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=token_expiry, help_text="The token stops working at this moment.")
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=16, choices=TokenEnd.choices, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -164,6 +217,8 @@ class IdempotencyRecord(models.Model):
     fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
     status_code = models.PositiveSmallIntegerField()
     response_body = models.JSONField()
+    resource_id = models.CharField(max_length=64, blank=True, db_index=True,
+                                   help_text="The id of what the request made: the record is deleted with it.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
