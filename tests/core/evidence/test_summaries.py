@@ -24,8 +24,9 @@ def test_fibromyalgia_numbers():
     s = summarize_condition("fibromyalgia")
     # Younger 2009, Younger 2013, Bested 2023, Bruun 2024; Bruun-Plesner 2020 (dose finding), Parkitny 2017 (pilot)
     assert s.n_studies == 6
-    # Vatvani 2024, Rassi-Mariani 2024, Kim 2020, Rupp 2023, Ologunowa 2025, Ann Med Surg 2025, Partridge 2023, Yang 2023
-    assert s.n_reviews == 8
+    # Vatvani 2024, Rassi-Mariani 2024, Kim 2020, Rupp 2023, Ologunowa 2025, Ann Med Surg 2025, Partridge 2023, Yang 2023,
+    # Saif 2026
+    assert s.n_reviews == 9
     assert s.participants == {
         "controlled_trials": 10 + 31 + 58 + 99,
         "uncontrolled_studies": 27 + 8,
@@ -41,7 +42,7 @@ def test_fibromyalgia_numbers():
         "rct_parallel": 1,
         "scoping_review": 1,
         "systematic_review_mixed": 3,
-        "systematic_review_rcts": 3,
+        "systematic_review_rcts": 4,
     }
 
 

@@ -52,6 +52,7 @@ SEARCH_2026_12_IDS = {
     "ologunowa2025-fibromyalgia-meta", "annmedsurg2025-fibromyalgia-meta", "bruunplesner2020-fibromyalgia-dose-finding",
     "parkitny2017-fibromyalgia-cytokines", "partridge2023-fibromyalgia-sr", "yang2023-fibromyalgia-sr",
     "raknes2019-psychotropics-register", "byambasuren2025-longcovid-sr", "moloney2026-mdd-adjunct-rct",
+    "saif2026-fibromyalgia-women-meta",
 }  # fmt: skip
 
 
