@@ -174,3 +174,32 @@ def test_details_need_a_phone(client, world):
     response = client.post("/pharmacy/details/", {"phone": " "})
     assert response.status_code == 200
     assert not PharmacyDetails.objects.exists()
+
+
+def test_trial_bottles_have_complete_labels_and_worksheets_for_active_and_placebo(client, world):
+    from ldncare.web.clinic.models import BlindedTrial
+    from ldncare.web.record import core_bridge
+
+    start = timezone.localdate() + dt.timedelta(days=7)
+    design, key = core_bridge.design_blinded_trial(pairs=2, period_weeks=4, start_date=start, dose_mg=4.5)
+    trial = BlindedTrial.objects.create(patient=world["owner"], trial_id=design["trial_id"], designed_by=world["clin_ok"],
+                                        pharmacy=world["plan"].sent_to_pharmacy, design_json=design, key_json=key)
+    PharmacyDetails.objects.create(pharmacy=trial.pharmacy, phone="0113 496 0000")
+    client.force_login(world["pharm_ok"])
+    page = html.unescape(client.get(f"/pharmacy/trials/{trial.trial_id}/").content.decode())
+    assert page.count("Active capsules for bottle") >= 1
+    assert page.count("Placebo capsules for bottle") >= 1
+    assert "COMPOUNDING WORKSHEET: matching placebo capsules" in page
+    assert "COMPOUNDING WORKSHEET: naltrexone hydrochloride 4.5 mg immediate-release capsules" in page
+    labels = [part.split("</div>", 1)[0] for part in page.split('<div class="label-print">')[1:]]
+    assert len(labels) == 4
+    for label in labels:
+        assert trial.trial_id in label
+        assert "Patient: Patty" in label
+        assert "Prescriber: Lin Chen" in label
+        assert "Compounding Chemists · Tel 0113 496 0000" in label
+        assert "Discard after" in label
+        assert "Store: " in label
+        assert "Do not take with opioid medicines" in label
+        assert "naltrexone 4.5 mg immediate-release" not in label  # never the contents
+        assert "placebo capsules" not in label.lower()

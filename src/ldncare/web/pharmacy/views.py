@@ -191,5 +191,10 @@ def trial_key(request, trial_id):
     subject = trial.patient if trial else BlindedTrial.objects.filter(trial_id=trial_id).select_related("patient").first()
     policy.require(request, allowed=trial is not None, patient=getattr(subject, "patient", subject),
                    object_type="trial_key", object_id=trial_id)
-    key, dispensing = core_bridge.trial_dispensing(trial.key_json)
-    return render(request, "pharmacy/trial_key.html", {"trial": trial, "key": key, "dispensing": dispensing})
+    details = _details(trial.pharmacy)
+    made = core_bridge.trial_compounding(trial.key_json, made_from=timezone.localdate(trial.created_at), label_common={
+        "rx_number": trial.trial_id, "patient_name": trial.patient.get_full_name(),
+        "prescriber_name": trial.designed_by.get_full_name() if trial.designed_by else "",
+        "pharmacy_name": trial.pharmacy.name, "pharmacy_phone": details.phone if details else ""})
+    return render(request, "pharmacy/trial_key.html", {"trial": trial, "key": made["key"], "bottles": made["bottles"],
+                                                       "worksheets": made["worksheets"]})

@@ -235,6 +235,43 @@ def trial_dispensing(key_json: dict) -> tuple:
     return key, response.dispensing_list(key)
 
 
+def trial_compounding(key_json: dict, *, made_from: dt.date, label_common: dict, fill_weight_mg=None) -> dict:
+    """The blinded trial's bottles as the pharmacy makes them: per bottle the day to make it (no
+    earlier than its BUD allows for its last day of use, never after it is due) and its BUD; a
+    worksheet for the active and one for the placebo capsules of each making day (same capsule,
+    same fill weight); and each bottle's complete label, which never names the contents.
+
+    ``label_common``: ``rx_number``, ``patient_name``, ``prescriber_name``, ``pharmacy_name``,
+    ``pharmacy_phone`` (see :func:`ldncare.core.dosing.labels.format_label`).
+    """
+    from ldncare.core import dosing
+
+    key, items = trial_dispensing(key_json)
+    category = dosing.bud_category_for("capsules")
+    bud = dt.timedelta(days=category.bud_days)
+    bottles, groups = [], {}
+    for item in items:
+        arm = key.allocation[item.bottle]
+        made = min(item.dispense_by, max(item.use_until - bud, made_from))
+        label = dosing.format_label(dosing.LabelFacts(
+            **label_common, dispensed_on=item.dispense_by, beyond_use_date=made + bud, storage=category.storage,
+            product=f"Blinded trial medicine: LDN or placebo. Capsules, quantity {item.quantity}.",
+            directions=f"Take 1 capsule by mouth once daily, {item.use_from:%d %b %Y} to {item.use_until:%d %b %Y}.",
+            extra=(item.label,)))
+        bottles.append({"item": item, "arm": arm, "make_on": made, "beyond_use_date": made + bud, "label": label})
+        groups.setdefault((made, arm), []).append(item)
+    worksheets = []
+    for (made, arm), group in sorted(groups.items()):
+        count = sum(i.quantity for i in group)
+        if arm == "ldn":
+            sheet = dosing.compound_capsules(key.design.dose_mg, count, fill_weight_mg=fill_weight_mg, prepared_on=made)
+        else:
+            sheet = dosing.compound_placebo_capsules(count, fill_weight_mg=fill_weight_mg, prepared_on=made)
+        worksheets.append({"arm": arm, "make_on": made, "bottles": [i.bottle for i in group], "count": count,
+                           "worksheet": sheet.worksheet})
+    return {"key": key, "bottles": bottles, "worksheets": worksheets}
+
+
 def current_trial_period(design_json: dict, today: dt.date) -> dict | None:
     """The patient's "period N, bottle X" for ``today`` (no allocation), or ``None`` outside the trial."""
     for p in trial_design(design_json).periods:
