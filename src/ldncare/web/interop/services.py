@@ -8,17 +8,22 @@ The patient appears only under their ``public_id`` (a random UUID), never by nam
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ldncare.core.fhir import PatientRecord, PrescribedPlan, condition_entry, export_bundle
 from ldncare.core.fhir.resources import Bundle
+from ldncare.core.response.diary import diary_date_problem, latest_diary_date
+from ldncare.core.text import control_character_message
+from ldncare.web.accounts.zones import user_zone
 from ldncare.web.record import core_bridge
 from ldncare.web.record.models import CheckIn, Plan, Profile, SideEffectReport
 
-__all__ = ["export_patient_bundle", "patient_record", "patient_time_zone", "restore_record"]
+__all__ = ["ON_EXISTING", "RestoreError", "RestoreReport", "export_patient_bundle", "patient_record", "patient_time_zone",
+           "restore_record"]
 
 SCORE_FIELDS = {"pain": "pain_score", "fatigue": "fatigue_score", "sleep_quality": "sleep_quality_score",
                 "mood": "mood_score"}
@@ -43,12 +48,9 @@ def patient_record(patient) -> PatientRecord:
 
 
 def patient_time_zone(patient) -> str:
-    """The IANA time zone of ``patient``'s wall-clock times (dose times): their own, else the site's.
-
-    The one place that reads it: the account's ``time_zone`` when the account model has one and
-    it is set, otherwise ``settings.TIME_ZONE``.
-    """
-    return getattr(patient, "time_zone", "") or settings.TIME_ZONE
+    """The IANA name of ``patient``'s own time zone (``User.time_zone``, read through ``accounts.zones``):
+    the zone their diary's wall-clock dose times were written in."""
+    return user_zone(patient).key
 
 
 def export_patient_bundle(patient, *, timezone: str | None = None, recorded: dt.datetime | None = None) -> Bundle:
@@ -64,16 +66,86 @@ def export_patient_bundle(patient, *, timezone: str | None = None, recorded: dt.
                          prescriber=prescriber)
 
 
-@transaction.atomic
-def restore_record(patient, record: PatientRecord, *, author=None) -> None:
-    """Write an imported record into ``patient``'s (empty) record: conditions, plan, diary.
+ON_EXISTING = ("refuse", "keep-existing")
+"""What to do with a day the patient already has: refuse the import, or keep their day and list the bundle's."""
 
-    All or nothing (one transaction). The caller has checked that ``author`` may write it;
-    a day the patient already has is an error (``IntegrityError``), never overwritten.
+
+class RestoreError(ValueError):
+    """A record that cannot be written; ``problems`` lists each (``2026-03-01: ...``)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = "; ".join(problems[:10]) + (f" (and {len(problems) - 10} more)" if len(problems) > 10 else "")
+        super().__init__(f"{len(problems)} problem(s), nothing was written: {shown}")
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    """What :func:`restore_record` wrote, which days it left as they were, and what the database cannot hold."""
+
+    days_written: int
+    kept_existing: tuple[dt.date, ...] = ()
+    not_stored: tuple[str, ...] = ()
+
+
+@transaction.atomic
+def restore_record(patient, record: PatientRecord, *, author=None, on_existing: str = "refuse") -> RestoreReport:
+    """Write an imported record into ``patient``'s record: conditions (added), plan (the new current one), diary.
+
+    All or nothing (one transaction); the caller has checked that ``author`` may write it. A
+    day the patient already has is never overwritten: ``on_existing="refuse"`` raises
+    :class:`RestoreError` naming every such day, ``"keep-existing"`` keeps the patient's day and
+    lists it. Every day is checked against the check-in rules (2000-01-01 to today, the
+    model's field limits, no control characters); what the database has no place for
+    (extra outcome columns, phases, a trial design) is listed in ``not_stored``.
     """
+    if on_existing not in ON_EXISTING:
+        raise ValueError(f"on_existing {on_existing!r}; allowed: {', '.join(ON_EXISTING)}")
+    days = record.diary.days if record.diary else ()
+    existing = set(CheckIn.objects.filter(patient=patient, date__in=[d.date for d in days]).values_list("date", flat=True))
+    problems, not_stored = [], []
+    if existing and on_existing == "refuse":
+        problems += [f"{day.isoformat()}: the patient already has this day (allowed: a new day, or keep-existing)"
+                     for day in sorted(existing)]
+    latest = latest_diary_date()
+    checkins = []
+    for day in days:
+        if day.date in existing:
+            continue
+        where = day.date.isoformat()
+        if (problem := diary_date_problem(day.date, latest=latest)) is not None:
+            problems.append(f"{where}: {problem}")
+            continue
+        if (problem := control_character_message(day.notes)) is not None:
+            problems.append(f"{where}: notes: {problem}")
+            continue
+        scores = {}
+        for name, score in day.scores.items():
+            if name not in SCORE_FIELDS:
+                not_stored.append(f"{where} {name} {score:g}: the database keeps pain, fatigue, sleep quality and mood")
+            elif score != int(score):
+                problems.append(f"{where}: {name} score {score:g} is not a whole number; the database stores 0-10 in "
+                                "steps of 1")
+            else:
+                scores[SCORE_FIELDS[name]] = int(score)
+        if day.phase:
+            not_stored.append(f"{where} phase {day.phase!r}: the database keeps no phases")
+        checkin = CheckIn(patient=patient, date=day.date, dose_time=day.dose_time, pgic_score=day.pgic,
+                          notes=day.notes, ldn_dose_mg=None if day.ldn_dose_mg is None else Decimal(repr(day.ldn_dose_mg)),
+                          **scores)
+        try:
+            checkin.full_clean(exclude=["patient", "uuid"], validate_unique=False)
+        except ValidationError as exc:
+            problems += [f"{where}: {field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()]
+            continue
+        checkins.append((checkin, day.side_effects))
+    if problems:
+        raise RestoreError(problems)
+    if record.trial is not None:
+        not_stored.append(f"trial design {record.trial.trial_id}: the database keeps trials through the pharmacy")
     if record.conditions:
         profile, _ = Profile.objects.get_or_create(patient=patient)
-        profile.condition_ids = sorted({c.id for c in record.conditions})
+        profile.condition_ids = sorted(set(profile.condition_ids) | {c.id for c in record.conditions})
         profile.save()
     if record.plan is not None:
         Plan.objects.filter(patient=patient, is_current=True).update(is_current=False)
@@ -82,16 +154,8 @@ def restore_record(patient, record: PatientRecord, *, author=None) -> None:
             patient=patient, author=author, source=Plan.Source.CLINICIAN if author else Plan.Source.PATIENT,
             protocol=record.plan.protocol, target_dose_mg=record.plan.target_mg, is_current=True,
             steps=[{k: v for k, v in step.items() if k not in ("measurable", "days")} for step in steps])
-    for day in record.diary.days if record.diary else ():
-        checkin = CheckIn.objects.create(
-            patient=patient, date=day.date, dose_time=day.dose_time, pgic_score=day.pgic, notes=day.notes,
-            ldn_dose_mg=None if day.ldn_dose_mg is None else Decimal(repr(day.ldn_dose_mg)),
-            **{field: _whole(day.scores[name], name) for name, field in SCORE_FIELDS.items() if name in day.scores})
-        for side_effect, severity in day.side_effects:
+    for checkin, side_effects in checkins:
+        checkin.save()
+        for side_effect, severity in side_effects:
             SideEffectReport.objects.create(checkin=checkin, side_effect_id=side_effect, severity=severity)
-
-
-def _whole(score: float, name: str) -> int:
-    if score != int(score):
-        raise ValueError(f"{name} score {score:g} is not a whole number; the ldncare database stores 0-10 in steps of 1")
-    return int(score)
+    return RestoreReport(days_written=len(checkins), kept_existing=tuple(sorted(existing)), not_stored=tuple(not_stored))
