@@ -182,7 +182,8 @@ WEB: dict[str, list[tuple]] = {
     "library:index": [("get", lambda w: "/library/", None, PUBLIC)],
     "library:search": [("get", lambda w: "/library/search/?q=crohn", None, PUBLIC)],
     "library:condition": [("get", lambda w: "/library/conditions/crohns-disease/", None, PUBLIC)],
-    "library:forest": [("get", lambda w: "/library/conditions/fibromyalgia/forest.svg", None, PUBLIC)],
+    # public route; 404 for everyone because no condition pools two trials on one effect measure today
+    "library:forest": [("get", lambda w: "/library/conditions/fibromyalgia/forest.svg", None, dict.fromkeys(ACTORS, "404"))],
     "library:citations": [("get", lambda w: "/library/conditions/crohns-disease/citations.ris", None, PUBLIC)],
     "library:study": [("get", lambda w: "/library/studies/smith2011-crohns-rct/", None, PUBLIC)],
     "library:side-effects": [("get", lambda w: "/library/side-effects/", None, PUBLIC)],

@@ -290,9 +290,9 @@ def _study_link(study) -> dict:
     c = study.citation
     url = (f"https://pubmed.ncbi.nlm.nih.gov/{study.pmid}/" if study.pmid else
            f"https://doi.org/{study.doi}" if study.doi else
-           f"https://clinicaltrials.gov/study/{study.nct}" if study.nct else
+           f"https://clinicaltrials.gov/study/{study.nct[0]}" if study.nct else
            (study.sources[0].url if study.sources else ""))
-    return {"url": url, "label": f"{c.first_author} {c.year}: {c.title}"}
+    return {"url": url, "label": f"{study.label}: {c.title}"}  # label: "Smith 2007" (never "None 2025")
 
 
 def evidence(condition_id: str) -> dict | None:
