@@ -67,7 +67,8 @@ def test_plan_prescription_queue_and_printed_worksheet(live_server, browser, car
     page.get_by_role("link", name="Patty").click()
     expect(page.locator("main")).to_contain_text("COMPOUNDING WORKSHEET")
     assert_accessible(page)
-    assert "beyond-use date" in page.get_by_role("heading", level=2, name="Preparation 1").inner_text()
+    expect(page.get_by_role("heading", level=3, name="Preparation 1")).to_be_visible()
+    assert "Beyond-use date" in page.get_by_role("region", name="Preparation 1").inner_text()
     page.emulate_media(media="print")
     assert not page.get_by_role("navigation", name="Main").is_visible()  # print layout: the bench sheet only
     pdf = tmp_path / "worksheet.pdf"
@@ -76,8 +77,9 @@ def test_plan_prescription_queue_and_printed_worksheet(live_server, browser, car
     assert pdf.stat().st_size > 5000
     page.emulate_media(media="screen")
     page.get_by_label("Lot number").fill("LDN-E2E-1")
+    page.get_by_label("Checked by").select_option(label="Ada Ode")
     page.get_by_role("button", name="Record dispensing").click()
-    assert "Dispensing recorded." in page.get_by_role("status").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Dispensing of preparation 1 recorded.")
     assert "LDN-E2E-1" in page.content()
     pharmacy.close()
 

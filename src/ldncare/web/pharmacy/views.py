@@ -106,7 +106,7 @@ def _labels(prescription, compounding, pharmacy, details, today):
     for prep in compounding["preparations"]:
         last = prep["records"][-1] if prep["records"] else None
         prep["full_label"] = core_bridge.prescription_label(
-            prep, **common, dispensed_on=timezone.localdate(last.dispensed_at) if last else today,
+            prep, **common, dispensed_on=timezone.localdate(last.dispensed_at) if last else max(today, prep["prepared_on"]),
             beyond_use_date=last.beyond_use_date if last else prep["beyond_use_date"],
             lot_number=last.lot_number if last else "")
 

@@ -174,7 +174,8 @@ def compound_prescription(prescription, *, today: dt.date, preserved: bool = Fal
                 "last_use": plan.last_use, "prepared_on": plan.prepared_on, "beyond_use_date": plan.beyond_use_date,
                 "bud_days": plan.bud_days, "batch": plan.batch, "batches_in_step": plan.batches_in_step,
                 "storage": made.storage, "product": made.product,
-                "directions": f"{made.directions} Once daily at {time}, {plan.first_use:%d %b %Y} to {plan.last_use:%d %b %Y}.",
+                "directions": (f"{made.directions} At {time}, from {plan.first_use.day} {plan.first_use:%b %Y} to "
+                               f"{plan.last_use.day} {plan.last_use:%b %Y}."),
                 "check": check, "worksheet": made.worksheet, "label": made.label, "warnings": list(made.warnings),
                 "sources": [_source_link(s) for s in made.sources]})
     except (ValueError, LookupError, ArithmeticError) as exc:
