@@ -12,6 +12,7 @@ from ldncare.web.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("ldncare.web.pwa")),  # /manifest.webmanifest and /sw.js (the installed app)
     # Django's sign-in (django-axes counts failures; staff then give their code: accounts.otp).
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/password_change/", account_views.PasswordChangeView.as_view(), name="password_change"),

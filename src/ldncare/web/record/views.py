@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -31,9 +34,9 @@ from ldncare.web.record.forms import (
     ProtocolPlanForm,
     checkin_day_problem,
 )
-from ldncare.web.record.models import CheckIn, Plan, Profile
+from ldncare.web.record.models import CheckIn, Plan, Profile, SideEffectReport
 from ldncare.web.record.services import DuplicateDayError
-from ldncare.web.record.vocab import conditions
+from ldncare.web.record.vocab import conditions, side_effects
 
 patient_only = role_required(Role.PATIENT)
 OUTCOME_CHOICES = (("pain", "Pain"), ("fatigue", "Fatigue"), ("sleep_quality", "Sleep quality"), ("mood", "Mood"))
@@ -136,10 +139,54 @@ def checkin(request, day: str | None = None):
                 messages.success(request, f"Saved your check-in for {day_text(saved.date)}.")
                 return redirect("record:progress")
     context = {"form": form, "day": the_day, "saved": saved, "advice": advice, "told": told,
-               "editing": existing is not None, "picker": picker}
+               "editing": existing is not None, "picker": picker, "offline_advice": offline_advice()}
     if _is_htmx(request):
         return render(request, "record/checkin_form.html", context)
     return render(request, "record/checkin.html", context)
+
+
+@cache
+def offline_advice() -> dict[str, dict]:
+    """The day-0 triage of every side effect and severity that needs action now (``urgent_care`` or
+    ``contact_prescriber``), keyed ``"<id>:<severity>"``: offline.js shows it at once when such a
+    report is saved offline, before it can be sent (the server triages it again, with the dose history)."""
+    from ldncare.web.record.core_bridge.advice import triage_report
+
+    table = {}
+    for term in side_effects():
+        for severity in SideEffectReport.Severity.values:
+            card = triage_report(term.id, severity, 0)
+            if card is not None and card["urgency"] in ("urgent_care", "contact_prescriber"):
+                table[f"{term.id}:{severity}"] = {key: card[key] for key in
+                                                  ("name", "severity", "urgency", "headline", "explanation")}
+    return table
+
+
+@patient_only
+@require_http_methods(["GET"])
+def checkin_offline(request):
+    """The check-in the installed app opens without a connection (static/ldncare/offline.js).
+
+    An empty form, no health data: the service worker keeps a copy of this page only. The check-in
+    is kept in the browser (IndexedDB) and sent through the JSON API when the device is online.
+    """
+    _own(request, "diary")
+    return render(request, "record/checkin_offline.html", {"form": CheckInForm(initial={"took_dose": False}),
+                                                          "offline_advice": offline_advice()})
+
+
+@patient_only
+@require_http_methods(["GET"])
+def offline_session(request):
+    """For offline.js before it sends waiting check-ins: whose they may be, and a fresh CSRF token.
+
+    Same-origin JSON only (no CORS): another site cannot read it, so the API's session + CSRF check
+    stays as strong as for the pages' own forms.
+    """
+    response = JsonResponse({"patient_id": str(request.user.public_id), "csrf_token": get_token(request),
+                             "diary_url": reverse("api-v1:diary_create", kwargs={"patient_id": request.user.public_id})})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @patient_only
