@@ -203,3 +203,18 @@ def test_trial_bottles_have_complete_labels_and_worksheets_for_active_and_placeb
         assert "Do not take with opioid medicines" in label
         assert "naltrexone 4.5 mg immediate-release" not in label  # never the contents
         assert "placebo capsules" not in label.lower()
+
+
+def test_a_capsule_worksheet_follows_the_measured_fill_weight(client, world, titration):
+    titration.preparation, titration.concentration_mg_per_ml = "capsules", None
+    titration.save()
+    client.force_login(world["pharm_ok"])
+    page = html.unescape(client.get(f"/pharmacy/queue/{titration.uuid}/").content.decode())
+    assert "Measured fill weight" in page
+    assert "Fill weight not measured" in page
+    measured = html.unescape(client.get(f"/pharmacy/queue/{titration.uuid}/?fill_weight_mg=120").content.decode())
+    assert "measured: 120 mg" in measured
+    assert "each capsule holds F = 120 mg of blend with 1.5 mg" in measured
+    assert "1680 mg of blend in all" in measured  # 14 capsules × 120 mg
+    bad = html.unescape(client.get(f"/pharmacy/queue/{titration.uuid}/?fill_weight_mg=-3").content.decode())
+    assert "Ensure this value is greater than or equal to 1" in bad

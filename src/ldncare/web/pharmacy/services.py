@@ -56,14 +56,16 @@ def prescription_formula(prescription, requested: str | None = None) -> str:
     return requested if requested in LIQUID_FORMULAS else "water-unpreserved"
 
 
-def prescription_preparations(prescription, *, today: dt.date, formula: str | None = None) -> dict:
+def prescription_preparations(prescription, *, today: dt.date, formula: str | None = None,
+                               fill_weight_mg=None) -> dict:
     """The compounding of ``prescription`` with each preparation's dispensing state.
 
     Each preparation gets ``records`` (its dispensings), ``supplied_until`` (last day covered),
     ``state`` and ``next_first_use`` (the first day not yet supplied).
     """
     formula = prescription_formula(prescription, formula)
-    result = core_bridge.compound_prescription(prescription, today=today, preserved=LIQUID_FORMULAS.get(formula, False))
+    result = core_bridge.compound_prescription(prescription, today=today, preserved=LIQUID_FORMULAS.get(formula, False),
+                                               fill_weight_mg=fill_weight_mg)
     result["formula"] = formula
     records = [d for d in prescription.dispensings.all() if d.preparation_number is not None]
     for prep in result["preparations"]:

@@ -52,6 +52,13 @@ class DispensingForm(forms.Form):
         self.fields["checked_by"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
+class FillWeightForm(forms.Form):
+    fill_weight_mg = forms.DecimalField(
+        label="Measured fill weight (mg of filler per capsule)", min_value=1, max_value=2000, decimal_places=1,
+        required=False, help_text="Fill 10 empty capsules with the filler alone, weigh, subtract the 10 shells, "
+                                  "divide by 10. Empty: the default (capsule volume × filler bulk density).")
+
+
 class PharmacyDetailsForm(forms.Form):
     phone = forms.CharField(max_length=40, label="Phone number on labels")
     address = forms.CharField(max_length=200, required=False, label="Address (optional)")
@@ -119,7 +126,10 @@ def worksheet(request, uuid):
     prescription = _prescription_or_404(request, uuid, "read" if request.method == "GET" else "create")
     today = timezone.localdate()
     requested = request.POST.get("formula") or request.GET.get("formula")
-    compounding = services.prescription_preparations(prescription, today=today, formula=requested)
+    fill = FillWeightForm(request.GET or None) if prescription.preparation == "capsules" else None
+    fill_weight = fill.cleaned_data["fill_weight_mg"] if fill is not None and fill.is_valid() else None
+    compounding = services.prescription_preparations(prescription, today=today, formula=requested,
+                                                     fill_weight_mg=fill_weight)
     pharmacy = request.user.pharmacy
     details = _details(pharmacy)
     open_preps = [p for p in compounding["preparations"] if p["state"] != services.STATE_DISPENSED]
@@ -147,6 +157,7 @@ def worksheet(request, uuid):
     _labels(prescription, compounding, pharmacy, details, today)
     return render(request, "pharmacy/worksheet.html", {
         "p": prescription, "compounding": compounding, "form": form, "today": today, "details": details,
+        "fill_form": fill,
         "rx_number": services.rx_number(prescription), "open_preps": open_preps,
         "legacy": [d for d in prescription.dispensings.all() if d.preparation_number is None],
     })
