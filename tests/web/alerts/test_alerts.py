@@ -101,6 +101,7 @@ def test_acknowledge_button_on_the_record_page(world, client):
     record = f"/patients/{patient.public_id}/"
     page = client.get(record).content.decode()
     assert "Needs your action" in page
+    assert "opioid_withdrawal" not in page  # names, never raw ids, in the alert and the diary
     assert f"/alerts/{alert.uuid}/acknowledge/" in page
     answer = client.post(f"/alerts/{alert.uuid}/acknowledge/", {"next": record})
     assert answer.status_code == 302

@@ -22,7 +22,7 @@ __all__ = ["alert_acknowledge", "alerts_raise"]
 
 def _recipients(patient) -> list[int]:
     """The clinicians the patient shares her record with now (active grants)."""
-    return list(Grant.objects.active().filter(patient=patient, kind=Grant.Kind.CLINICIAN)
+    return list(Grant.objects.active().filter(patient=patient, kind=Grant.Kind.CLINICIAN).order_by()
                 .values_list("clinician_id", flat=True).distinct())
 
 
