@@ -80,3 +80,10 @@ def test_bad_input_exits_2_with_what_is_allowed(args, message):
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_imodium_as_needed_is_a_caution_with_the_label_wording():
+    payload = _json("--med", "Imodium as needed")
+    assert payload["verdict"] == "caution"
+    assert payload["findings"][0]["code"] == "opioid-antidiarrheal"
+    assert "may not benefit" in payload["findings"][0]["message"]

@@ -22,7 +22,21 @@ def test_every_record_is_sourced_and_reviewed():
 @pytest.mark.parametrize("ingredient", [i for i in VOCAB.ingredients if i.is_opioid_agonist], ids=lambda i: i.id)
 def test_every_opioid_ingredient_has_a_contraindicating_rule_and_the_label(ingredient: Ingredient):
     assert ingredient.rule is not None
-    assert load_screen_rules()[ingredient.rule].level == "contraindicated"
+    rule = load_screen_rules()[ingredient.rule]
+    if ingredient.id in PERIPHERAL_ANTIDIARRHOEALS:
+        # the label's precaution ("may not benefit"), not a contraindication (issue 13)
+        assert (rule.id, rule.level) == ("opioid-antidiarrheal", "caution")
+    else:
+        assert rule.level == "contraindicated"
+
+
+#: Opioids acting on the gut at usual doses: the only opioid agonists graded as a caution.
+PERIPHERAL_ANTIDIARRHOEALS = {"loperamide", "diphenoxylate", "difenoxin", "eluxadoline"}
+
+
+def test_only_peripheral_antidiarrhoeals_use_the_opioid_precaution():
+    users = {i.id for i in VOCAB.ingredients if i.rule == "opioid-antidiarrheal"}
+    assert users == PERIPHERAL_ANTIDIARRHOEALS
 
 
 def test_rules_named_by_the_data_exist():

@@ -73,6 +73,8 @@ IGNORED_WORDS: frozenset[str] = frozenset(
     with and plus w or s
     retard lp gelule gelules comprime comprimes pellicule secable effervescent tabletten retardtabletten
     filmtabletten kapseln tropfen implant implants suppository suppositories suppositoire suppositoires
+    infusion infusions pen pens inhaler inhalers puffer puffs puff shot shots autoinjector injections vial
+    weeks week months month
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 

@@ -47,6 +47,7 @@ class Rule(SourcedRecord):
     message: str = Field(min_length=10, description="template; {placeholders} filled by the code")
     action: str = Field(min_length=10)
     requires_condition: str | None = Field(default=None, description="fires only with this condition id")
+    otherwise: str | None = Field(default=None, description="rule id that fires instead when the condition is missing")
     params: dict[str, float] = Field(default_factory=dict, description="thresholds used by the code")
     effects: list[str] = Field(default_factory=list, description="triage rules: side-effect ids it applies to")
 

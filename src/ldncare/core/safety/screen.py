@@ -166,6 +166,12 @@ def _finding(rule: Rule, matched: Iterable[FindingMatch] = (), **values: Any) ->
     )
 
 
+def _opioid_rule(rule_id: str) -> bool:
+    """True for a rule an opioid agonist may end on: contraindicating, or the label's precaution."""
+    rule = screen_rule(rule_id)
+    return rule.level == "contraindicated" or rule.params.get("opioid_precaution") == 1
+
+
 def _medicine_findings(match: MedicineMatch, profile: Profile, vocabulary: DrugVocabulary) -> list[Finding]:
     by_rule: dict[str, list[FindingMatch]] = {}
     for term in match.matched:
@@ -173,16 +179,20 @@ def _medicine_findings(match: MedicineMatch, profile: Profile, vocabulary: DrugV
             ingredient = vocabulary.ingredient(ingredient_id)
             # A product may replace its ingredients' rules with a more specific one (cough
             # products: opioid-antitussive; LDN itself: ldn-itself). An opioid agonist always
-            # ends on a contraindicating rule, falling back to the general one: never missed.
+            # ends on a contraindicating rule, falling back to the general one: never missed;
+            # the one exception is a rule marked as the label's opioid precaution (peripheral
+            # antidiarrhoeals, which the label says patients "may not benefit" from).
             rule_id = term.rule if term.rule and ingredient.rule else ingredient.rule
-            if ingredient.is_opioid_agonist and (rule_id is None or screen_rule(rule_id).level != "contraindicated"):
+            if ingredient.is_opioid_agonist and (rule_id is None or not _opioid_rule(rule_id)):
                 own = ingredient.rule
-                rule_id = own if own and screen_rule(own).level == "contraindicated" else "opioid-analgesic"
+                rule_id = own if own and _opioid_rule(own) else "opioid-analgesic"
             if rule_id is None:
                 continue
             required = screen_rule(rule_id).requires_condition
             if required is not None and required not in profile.conditions:
-                continue
+                rule_id = screen_rule(rule_id).otherwise
+                if rule_id is None:
+                    continue
             by_rule.setdefault(rule_id, []).append(
                 FindingMatch(
                     input=match.text,
