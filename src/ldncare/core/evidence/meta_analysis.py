@@ -374,7 +374,7 @@ def _published(studies: tuple[Study, ...]) -> tuple[dict[str, Any], ...]:
             if key is None:
                 continue
             out.append({
-                "id": s.id, "label": s.label, "year": s.citation.year, "pooled_measure": _POOLED_KEYS[key],
+                "id": s.id, "label": s.label, "year": s.citation.year, "outcome": r.outcome, "pooled_measure": _POOLED_KEYS[key],
                 "estimate": r.values[key], "ci_low": r.values.get("ci_low"), "ci_high": r.values.get("ci_high"),
                 "n_included_studies": s.n_included_studies, "text": r.text, "values": dict(r.values),
             })
