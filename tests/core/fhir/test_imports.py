@@ -171,3 +171,31 @@ def test_an_entry_without_a_resource_is_reported():
     result = import_bundle({"resourceType": "Bundle", "type": "collection",
                             "entry": [{"fullUrl": "urn:uuid:0b1f7c0e-5d57-4a8e-8a55-4f5d2f3f2a09"}]})
     assert result.unknown == ("entry[0]: no resource (only a fullUrl, request or response)",)
+
+
+def test_export_import_export_is_byte_identical(full_record):
+    first = bundle_to_json(export_bundle(full_record, timezone="Europe/Amsterdam", recorded=RECORDED))
+    again = bundle_to_json(export_bundle(import_bundle(first).record, timezone="Europe/Amsterdam", recorded=RECORDED))
+    assert again == first
+
+
+def test_the_medication_is_coded_for_a_receiving_interaction_checker(exported):
+    (medication,) = [e["resource"] for e in exported["entry"] if e["resource"]["resourceType"] == "Medication"]
+    codes = {(c["system"], c["code"]) for c in medication["code"]["coding"]}
+    assert ("http://www.nlm.nih.gov/research/umls/rxnorm", "7243") in codes
+    assert ("https://ldncare.org/fhir/CodeSystem/medication", "ldn-compounded") in codes  # the local code kept
+    ingredient = medication["ingredient"][0]["itemCodeableConcept"]["coding"]
+    assert ingredient == [{"system": "http://fdasis.nlm.nih.gov", "code": "Z6375YW9SF",
+                           "display": "NALTREXONE HYDROCHLORIDE"}]
+
+
+def test_a_stored_note_with_control_characters_is_exported_without_them():
+    from ldncare.core.response import Diary
+
+    stored = DiaryDay(date=dt.date(2026, 3, 1), scores={"pain": 4.0}, notes="bell\x07 esc\x1b[31m ok")
+    record = PatientRecord(pseudonym="p", diary=Diary(days=(stored,)))  # as stored before the rule
+    bundle = json.loads(bundle_to_json(export_bundle(record, recorded=RECORDED)))
+    notes = [n["text"] for e in bundle["entry"] for n in e["resource"].get("note", [])
+             if e["resource"]["resourceType"] == "Observation"]
+    assert notes == ["bell esc[31m ok"]
+    assert import_bundle(bundle).record.diary.days[0].notes == "bell esc[31m ok"
