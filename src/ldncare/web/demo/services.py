@@ -128,6 +128,10 @@ def _create_people() -> dict:
 
     practice = Practice.objects.create(name=PRACTICE_NAME, city="Leeds")
     pharmacy = Pharmacy.objects.create(name=PHARMACY_NAME, city="Leeds")
+    from ldncare.web.pharmacy.models import PharmacyDetails
+
+    # Ofcom's range for drama (0113 496 0xxx): a number that reaches nobody, for the labels.
+    PharmacyDetails.objects.create(pharmacy=pharmacy, phone="0113 496 0000")
     _mark("practice", practice)
     _mark("pharmacy", pharmacy)
     hashed = make_password(DEMO_PASSWORD)  # hash once (Argon2 is deliberately slow)
