@@ -251,6 +251,40 @@ def entered_in_error_pain():
     return b
 
 
+def pain_without_value():
+    b = base()
+    copy_entry(b, find(b, "Observation", pain("2026-03-01"))[0], valueQuantity=None,
+               dataAbsentReason={"coding": [{"system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+                                             "code": "asked-declined"}]})
+    return b
+
+
+def pain_as_string():
+    b = base()
+    _, r = find(b, "Observation", pain("2026-03-01"))
+    del r["valueQuantity"]
+    r["valueString"] = "6"
+    return b
+
+
+def pain_in_mmhg():
+    b = base()
+    _, r = find(b, "Observation", pain("2026-03-01"))
+    r["valueQuantity"].update(unit="mmHg", code="mm[Hg]")
+    return b
+
+
+def device_heart_rate():
+    b = base()
+    device = next(e for e in b["entry"] if e["resource"]["resourceType"] == "Device")
+    b["entry"].append({"fullUrl": f"urn:uuid:{uuid.uuid4()}", "resource": {
+        "resourceType": "Observation", "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "8867-4"}]},
+        "subject": {"reference": device["fullUrl"]}, "effectiveDateTime": "2026-03-01",
+        "valueQuantity": {"value": 70, "unit": "/min", "system": "http://unitsofmeasure.org", "code": "/min"}}})
+    return b
+
+
 def bom():
     return "\ufeff" + json.dumps(base())
 
@@ -268,6 +302,10 @@ CASES = {
                              ("imported", SERVER_STYLE)),
     "ibuprofen-is-not-a-dose": (ibuprofen_dose, ("imported", DIARY)),
     "entered-in-error-is-left-out": (entered_in_error_pain, ("imported", DIARY)),
+    "pain-without-value-is-listed": (pain_without_value, ("imported", DIARY)),
+    "pain-as-valueString": (pain_as_string, ("imported", DIARY)),
+    "unmapped-observation-of-a-device": (device_heart_rate, ("imported", DIARY)),
+    "pain-in-mmHg": (pain_in_mmhg, ("refused", "UCUM unit 'mm[Hg]' is not a score unit")),
     "duplicate-diary-day": (dup_panel, ("refused", "2026-03-02 day panel: duplicate")),
     "conflicting-pain-same-day": (conflicting_pain, ("refused", "2026-03-01 score pain: conflict")),
     "duplicate-pain": (duplicate_pain, ("refused", "2026-03-01 score pain: duplicate")),

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from ldncare.core.fhir.care_reader import codes_in, extensions_of, mg_at, read_plan, read_trial
@@ -26,6 +28,7 @@ from ldncare.core.fhir.codes import (
     PSEUDONYM,
     SIDE_EFFECT,
     TRIAL_ID,
+    UCUM,
     InvalidCodeError,
     check_icd10cm,
     is_billable_icd10cm,
@@ -58,7 +61,7 @@ MAPPED_TYPES = ("Patient", "Condition", "Medication", "MedicationRequest", "List
 ON_CONFLICT = ("refuse", "keep-first")
 """What to do when an item is claimed twice: refuse the bundle, or keep the first claim and list the others."""
 MAX_PSEUDONYM_CHARS = 200
-SCORE_UNITS = {"", "1", "{score}", "score", "{0-10}"}
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 NOT_DATA = {"entered-in-error", "cancelled", "registered", "unknown", "not-done", "stopped", "on-hold",
             "in-progress", "preparation", "refuted"}
 """Statuses of resources that record no value to import (listed in ``unknown`` instead)."""
@@ -179,9 +182,9 @@ class Reader:
                 self.skip(i, resource, "resource type not mapped by ldncare")
                 continue
             handler = handlers.get(kind)
-            if handler is not None:
-                self.check_subject(i, resource, where)
             if handler is None or handler(i, resource, where) is not False:
+                if handler is not None:  # a mapped record must be the bundle's patient's
+                    self.check_subject(i, resource, where)
                 self.imported[kind] += 1
         self.check_panels()
         kept, conflicts = self.settle()
@@ -311,33 +314,47 @@ class Reader:
         if left_out:
             self.unknown.append(f"entry[{i}] Observation/{resource.get('id', '?')}: component(s) "
                                 f"{', '.join(map(str, left_out))} not mapped by ldncare")
+        values = []
+        for outcome, holder, here in scored:
+            value, place = self.value(outcome, holder, here), f"entry[{i}]" + here.removeprefix(where)
+            if value is None:
+                self.unknown.append(f"{place} Observation/{resource.get('id', '?')}: {outcome} has no value "
+                                    "(valueQuantity, valueInteger or a number as valueString)")
+            else:
+                values.append((outcome, value, place))
+        if not values:
+            return False
         text, at = self.effective(resource, where)
         date = self.day(text, at, i)
-        for outcome, holder, here in scored:
-            self.claim(date, "pgic" if outcome == "pgic" else f"score {outcome}", self.value(outcome, holder, here),
-                       f"entry[{i}]" + here.removeprefix(where))
+        for outcome, value, place in values:
+            self.claim(date, "pgic" if outcome == "pgic" else f"score {outcome}", value, place)
         if resource.get("note"):
             self.unknown.append(f"entry[{i}] Observation/{resource.get('id', '?')}: note not imported (ldncare keeps "
                                 "notes per day, on the day's panel)")
         return True
 
-    def value(self, outcome: str, holder: Mapping, where: str) -> float | int:
+    def value(self, outcome: str, holder: Mapping, where: str) -> float | int | None:
+        """The score (or PGIC) of an Observation or component; ``None`` when it records no value."""
         if "valueInteger" in holder:
             value, at = holder["valueInteger"], f"{where}.valueInteger"
         elif isinstance(holder.get("valueQuantity"), Mapping):
             quantity, at = holder["valueQuantity"], f"{where}.valueQuantity.value"
-            unit = quantity.get("code", quantity.get("unit")) or ""
-            if unit not in SCORE_UNITS and not unit.startswith("{"):
-                raise FhirImportError(f"{where}.valueQuantity", f"unit {unit!r} is not a score unit; allowed: none, "
-                                                                "'1' or an annotation such as '{score}'")
+            unit = quantity.get("code") or ""
+            if quantity.get("system") == UCUM and unit != "1" and not unit.startswith("{"):
+                raise FhirImportError(f"{where}.valueQuantity", f"UCUM unit {unit!r} is not a score unit; allowed: "
+                                                                "none, '1' or an annotation such as '{score}'")
             value = quantity.get("value")
+        elif isinstance(holder.get("valueString"), str) and _NUMBER.match(holder["valueString"].strip()):
+            value, at = Decimal(holder["valueString"].strip()), f"{where}.valueString"
         else:
-            raise FhirImportError(where, "no value; allowed: valueQuantity or valueInteger")
+            return None
+        if value is None:
+            return None
         if outcome == "pgic":
-            if value is None or value != int(value) or not 1 <= value <= 7:
+            if value != int(value) or not 1 <= value <= 7:
                 raise FhirImportError(at, f"PGIC {value!r}; allowed: a whole number from 1 to 7")
             return int(value)
-        if value is None or not math.isfinite(float(value)) or not 0 <= value <= 10:
+        if not math.isfinite(float(value)) or not 0 <= value <= 10:
             raise FhirImportError(at, f"score {value!r}; allowed: a number from 0 to 10")
         return float(value)
 
