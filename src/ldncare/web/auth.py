@@ -1,6 +1,6 @@
 """How API callers prove who they are: a bearer token (hashed at rest) or the browser session.
 
-The session path checks CSRF on state-changing requests (django-ninja's ``SessionAuth``);
+A token works until it expires or is revoked (``ApiToken.objects.usable``). The session path checks CSRF on state-changing requests (django-ninja's ``SessionAuth``);
 the token path needs none (no ambient credentials).
 """
 
@@ -18,11 +18,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         if not token or len(token) > 200:
             return None
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(token_sha256=hash_token(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
+        found = ApiToken.objects.usable().select_related("user").filter(token_sha256=hash_token(token)).first()
         if found is None:
             return None
         now = timezone.now()

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid as uuid_module
 
 from django.contrib.auth import authenticate
-from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict
 
 from ldncare.web.accounts import otp
 from ldncare.web.accounts.lockout import locked_message
-from ldncare.web.accounts.models import ApiToken
+from ldncare.web.accounts.models import ApiToken, TokenEnd
 
 router = Router(tags=["accounts"])
 
@@ -36,6 +36,7 @@ class TokenIn(Schema):
 class TokenOut(Schema):
     token: str
     name: str
+    expires_at: dt.datetime
 
 
 class ErrorOut(Schema):
@@ -72,8 +73,8 @@ def token_create(request, payload: TokenIn):
             wait = otp.throttle_wait_s(device)
             return _otp_error(f"Too many wrong codes. Wait {wait} seconds." if wait
                               else "The code is not right, or it was already used.")
-    _, raw = ApiToken.issue(user=user, name=payload.name)
-    return Status(201, {"token": raw, "name": payload.name})
+    issued, raw = ApiToken.issue(user=user, name=payload.name)
+    return Status(201, {"token": raw, "name": payload.name, "expires_at": issued.expires_at})
 
 
 @router.delete("/auth/token", response={204: None, 400: ErrorOut}, summary="Revoke the bearer token used for this call")
@@ -81,5 +82,5 @@ def token_revoke(request):
     token = getattr(request, "api_token", None)
     if token is None:
         return Status(400, {"detail": "This call was not made with a bearer token."})
-    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    ApiToken.objects.filter(pk=token.pk).revoke(TokenEnd.REVOKED)
     return Status(204, None)

@@ -33,7 +33,7 @@ from django.utils.http import urlencode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ldncare.web.access.audit import audit
-from ldncare.web.accounts.models import RecoveryCodeDevice, Role, is_recovery_code_shaped
+from ldncare.web.accounts.models import RecoveryCodeDevice, Role, TokenEnd, is_recovery_code_shaped
 
 __all__ = [
     "CODE_STEP_URL_NAMES",
@@ -264,7 +264,8 @@ def second_factor_reset(request) -> None:
     request.session.pop(SECOND_FACTOR_SESSION_KEY, None)
     from ldncare.web.accounts.services import user_sessions_end_others
 
-    user_sessions_end_others(request=request, user=user)  # a changed factor ends the other sessions
+    # A changed factor ends the other sessions and the API tokens.
+    user_sessions_end_others(request=request, user=user, reason=TokenEnd.SECOND_FACTOR)
 
 
 def _mark_verified(request, device: TOTPDevice) -> None:

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.urls import reverse
 
 from ldncare.web.access.audit import audit
+from ldncare.web.accounts.models import ApiToken, TokenEnd
 
 __all__ = ["EmailLinkError", "user_email_change", "user_email_change_confirm", "user_email_change_request",
            "user_sessions_end_all", "user_sessions_end_others"]
@@ -92,12 +93,14 @@ def user_email_change(*, request, user, email: str) -> None:
 
 
 @transaction.atomic
-def user_sessions_end_others(*, request, user) -> None:
+def user_sessions_end_others(*, request, user, reason: str = TokenEnd.SESSIONS) -> None:
     """End every session of ``user`` but this request's (ASVS 7.4.3): the session hash changes
-    (``User.session_epoch``), so other sessions fail Django's check at their next request."""
+    (``User.session_epoch``), so other sessions fail Django's check at their next request, and
+    every API token is revoked (``reason`` is shown on the tokens page)."""
     get_user_model().objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
     update_session_auth_hash(request, user)  # this session carries the new hash (and a new id)
+    ApiToken.objects.filter(user=user).revoke(reason)  # an app holding a token is another session
     audit(request, subject=user, object_type="session", action="delete", outcome="allowed")
 
 
@@ -106,12 +109,8 @@ def user_sessions_end_all(*, request, user) -> int:
     """Sign ``user`` out everywhere, for an administrator (a lost laptop, a suspected takeover):
     every session ends at its next request and every API token is revoked. Returns the number of
     tokens revoked. If the administrator ends their own sessions, this one ends too."""
-    from django.utils import timezone
-
-    from ldncare.web.accounts.models import ApiToken
-
     get_user_model().objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
-    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = ApiToken.objects.filter(user=user).revoke(TokenEnd.EVERYWHERE)
     audit(request, subject=user, object_type="session", object_id="all", action="delete", outcome="allowed")
     return revoked
 

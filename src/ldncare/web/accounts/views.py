@@ -29,7 +29,7 @@ from ldncare.web.accounts.forms import (
     TimeZoneForm,
     TokenForm,
 )
-from ldncare.web.accounts.models import ApiToken
+from ldncare.web.accounts.models import ApiToken, TokenEnd
 
 
 def signup(request):
@@ -232,15 +232,20 @@ def tokens(request):
     raw = None
     if request.method == "POST" and form.is_valid():
         _, raw = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
-    tokens_ = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
-    return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens_, "raw_token": raw})
+    mine = ApiToken.objects.filter(user=request.user)
+    active = mine.usable()
+    ended = mine.exclude(pk__in=active.values("pk")).order_by("-created_at")[:10]
+    context = {"form": form, "tokens": active, "ended": ended, "raw_token": raw,
+               "max_age_days": settings.API_TOKEN_MAX_AGE_DAYS, "now": timezone.now()}
+    response = render(request, "accounts/tokens.html", context)
+    response["Cache-Control"] = "no-store"  # a new token is in this answer
+    return response
 
 
 @login_required
 @require_POST
 def token_revoke(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user, revoked_at__isnull=True)
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
+    ApiToken.objects.filter(pk=token.pk).revoke(TokenEnd.REVOKED)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:tokens")
