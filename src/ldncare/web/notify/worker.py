@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils.crypto import get_random_string
 
 from ldncare.web.notify.models import Delivery
@@ -41,12 +41,25 @@ def _tick(counter: _Counter) -> None:
         log.exception("notify tick failed")
         return
     counter.reminders_claimed += report.reminders_claimed
+    # RQ forks a work-horse per job: it must not inherit this process's open database connection.
+    connections.close_all()
+
+
+def _load_views() -> None:
+    """Load every view (the URL resolver) once, as the WSGI entry point does: messages link to pages
+    (``reverse``), and RQ's forked work-horses then inherit the loaded program instead of each
+    importing it again."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the attribute access imports every view module
+    get_resolver()._populate()
 
 
 def run_database_worker(*, burst: bool, interval_s: float, stop: threading.Event) -> dict:
     from django.utils import timezone
     from django_tasks_db.management.commands.db_worker import Worker
 
+    _load_views()
     started = timezone.now()
     counter = _Counter()
     worker_id = get_random_string(32)
@@ -65,12 +78,17 @@ def run_database_worker(*, burst: bool, interval_s: float, stop: threading.Event
 def run_rq_worker(*, burst: bool, interval_s: float, stop: threading.Event) -> dict:
     import django_rq
     from django.utils import timezone
+    from django_tasks_rq.backend import Job
 
+    def new_worker():  # RQ must build django-tasks' own Job class, which knows how to call a Task
+        return django_rq.get_worker("default", job_class=Job)
+
+    _load_views()
     started = timezone.now()
     counter = _Counter()
     if burst:
         _tick(counter)
-        rq_worker = django_rq.get_worker("default")
+        rq_worker = new_worker()
         rq_worker.work(burst=True, with_scheduler=True)
         counter.tasks_run += rq_worker.successful_job_count + rq_worker.failed_job_count
         return _report(counter, started)
@@ -81,6 +99,6 @@ def run_rq_worker(*, burst: bool, interval_s: float, stop: threading.Event) -> d
 
     _tick(counter)
     threading.Thread(target=ticker, name="ldncare-tick", daemon=True).start()
-    django_rq.get_worker("default").work(with_scheduler=True)
+    new_worker().work(with_scheduler=True)
     stop.set()
     return _report(counter, started)
