@@ -285,6 +285,15 @@ def device_heart_rate():
     return b
 
 
+def side_effect_of_another_medicine():
+    b = base()
+    i, _ = find(b, "AdverseEvent")
+    copy_entry(b, i, event={"text": "Headache"},
+               contained=[{"resourceType": "Medication", "id": "ibu", "code": {"text": "Ibuprofen 400 mg tablet"}}],
+               suspectEntity=[{"instance": {"reference": "#ibu"}}])
+    return b
+
+
 def bom():
     return "\ufeff" + json.dumps(base())
 
@@ -305,6 +314,7 @@ CASES = {
     "pain-without-value-is-listed": (pain_without_value, ("imported", DIARY)),
     "pain-as-valueString": (pain_as_string, ("imported", DIARY)),
     "unmapped-observation-of-a-device": (device_heart_rate, ("imported", DIARY)),
+    "side-effect-of-another-medicine": (side_effect_of_another_medicine, ("imported", DIARY)),
     "pain-in-mmHg": (pain_in_mmhg, ("refused", "UCUM unit 'mm[Hg]' is not a score unit")),
     "duplicate-diary-day": (dup_panel, ("refused", "2026-03-02 day panel: duplicate")),
     "conflicting-pain-same-day": (conflicting_pain, ("refused", "2026-03-01 score pain: conflict")),

@@ -318,8 +318,8 @@ class Reader:
         for outcome, holder, here in scored:
             value, place = self.value(outcome, holder, here), f"entry[{i}]" + here.removeprefix(where)
             if value is None:
-                self.unknown.append(f"{place} Observation/{resource.get('id', '?')}: {outcome} has no value "
-                                    "(valueQuantity, valueInteger or a number as valueString)")
+                self.unknown.append(f"{place} Observation/{resource.get('id', '?')}: {outcome} has no exact value "
+                                    "(valueQuantity without a comparator, valueInteger or a number as valueString)")
             else:
                 values.append((outcome, value, place))
         if not values:
@@ -343,7 +343,7 @@ class Reader:
             if quantity.get("system") == UCUM and unit != "1" and not unit.startswith("{"):
                 raise FhirImportError(f"{where}.valueQuantity", f"UCUM unit {unit!r} is not a score unit; allowed: "
                                                                 "none, '1' or an annotation such as '{score}'")
-            value = quantity.get("value")
+            value = quantity.get("value") if quantity.get("comparator") is None else None  # "<5" is not a score
         elif isinstance(holder.get("valueString"), str) and _NUMBER.match(holder["valueString"].strip()):
             value, at = Decimal(holder["valueString"].strip()), f"{where}.valueString"
         else:
@@ -381,16 +381,10 @@ class Reader:
     def administration(self, i: int, resource: Mapping, where: str) -> bool:
         if resource.get("status") != "completed":
             return self.skip(i, resource, f"status {resource.get('status')!r}: only a completed dose is a dose taken")
-        medication = resource.get("medicationCodeableConcept")
-        if medication is None:
-            _, target = self.target(i, resource.get("medicationReference"), f"{where}.medicationReference")
-            if target is None:
-                return self.skip(i, resource, "its medication is not in the bundle, so it cannot be told to be "
-                                              "naltrexone")
-            ingredients = [x.get("itemCodeableConcept") for x in target.get("ingredient", [])]
-            if not any(is_naltrexone(c) for c in [target.get("code"), *ingredients]):
-                return self.skip(i, resource, "not naltrexone (ldncare records LDN doses only)")
-        elif not is_naltrexone(medication):
+        naltrexone = self.is_naltrexone_in(i, resource, where)
+        if naltrexone is None:
+            return self.skip(i, resource, "its medication is not in the bundle, so it cannot be told to be naltrexone")
+        if not naltrexone:
             return self.skip(i, resource, "not naltrexone (ldncare records LDN doses only)")
         taken, at = self.effective(resource, where)
         date = self.day(taken, at, i)
@@ -407,6 +401,18 @@ class Reader:
                 raise FhirImportError(f"{where}.dosage.dose.value", f"dose {value} mg; allowed: 0 to {MAX_DOSE_MG:g} mg")
             self.claim(date, "dose", float(value), f"entry[{i}]")
         return True
+
+    def is_naltrexone_in(self, i: int, resource: Mapping | None, where: str) -> bool | None:
+        """Whether a Medication, or the medication of a resource, is naltrexone; ``None`` if it cannot be told."""
+        if not isinstance(resource, Mapping):
+            return None
+        if resource.get("resourceType") == "Medication":
+            ingredients = [x.get("itemCodeableConcept") for x in resource.get("ingredient", [])]
+            return any(is_naltrexone(c) for c in [resource.get("code"), *ingredients])
+        if "medicationCodeableConcept" in resource:
+            return is_naltrexone(resource["medicationCodeableConcept"])
+        _, target = self.target(i, resource.get("medicationReference"), f"{where}.medicationReference")
+        return self.is_naltrexone_in(i, target, where) if target is not None else None
 
     def adverse_event(self, i: int, resource: Mapping, where: str) -> bool:
         if resource.get("actuality") == "potential":
@@ -427,6 +433,11 @@ class Reader:
                     continue
         if side_effect is None:
             return self.skip(i, resource, "event not a side effect ldncare knows (by code or name)")
+        suspects = [self.is_naltrexone_in(i, self.target(i, x.get("instance"), f"{where}.suspectEntity")[1], where)
+                    for x in resource.get("suspectEntity", [])]
+        if suspects and not any(suspects):
+            return self.skip(i, resource, "not attributed to naltrexone (the suspected medicine is another one, or "
+                                          "not in the bundle)")
         severity = codes_in(resource.get("severity"), ADVERSE_EVENT_SEVERITY)
         if not severity:
             return self.skip(i, resource, "no severity (mild, moderate or severe) to record it with")
