@@ -148,3 +148,28 @@ def test_export_an_unknown_patient_exits_2():
     result = runner.invoke(app, ["fhir", "export", "--patient", "nobody", "--condition", "fibromyalgia"])
     assert result.exit_code == 2
     assert "--patient alone" in result.stderr
+
+
+@pytest.mark.django_db
+def test_import_into_a_patients_record_never_overwrites_a_day(tmp_path, patient):
+    from ldncare.web.access.models import AuditEvent
+    from ldncare.web.record.models import CheckIn
+
+    diary = tmp_path / "d.csv"
+    diary.write_text("date,ldn_dose_mg,dose_time,pain,notes\n2026-03-01,,,6,\n2026-03-02,1.5,22:30,5,first dose\n")
+    bundle = tmp_path / "b.json"
+    result = runner.invoke(app, ["fhir", "export", "--diary", str(diary), "-o", str(bundle)], env=EPOCH)
+    assert result.exit_code == 0, result.output
+    CheckIn.objects.create(patient=patient, date="2026-03-02", pain_score=2, notes="mine")
+    result = runner.invoke(app, ["fhir", "import", str(bundle), "--patient", patient.username])
+    assert result.exit_code == 2
+    assert "2026-03-02: the patient already has this day" in result.stderr
+    assert CheckIn.objects.filter(patient=patient).count() == 1
+    result = runner.invoke(app, ["fhir", "import", str(bundle), "--patient", str(patient.public_id),
+                                 "--on-existing", "keep-existing", "--json"])
+    assert result.exit_code == 0, result.output
+    database = json.loads(result.stdout)["written"]["database"]
+    assert (database["days_written"], database["kept_existing"]) == (1, ["2026-03-02"])
+    assert list(CheckIn.objects.filter(patient=patient).order_by("date").values_list("pain_score", "notes")) == [
+        (6, ""), (2, "mine")]
+    assert AuditEvent.objects.filter(subject_id=patient.pk, action="create", channel="cli").count() == 1

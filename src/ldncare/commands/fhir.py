@@ -134,6 +134,46 @@ def export(
 
 def _export_from_database(patient: str, zone: str | None):
     """The database-backed export: Django is set up and imported here only, and the export is audited."""
+    user = _database_patient(patient)
+    from django.db import DatabaseError
+
+    from ldncare.web.access.models import AuditEvent
+    from ldncare.web.interop.services import export_patient_bundle
+
+    try:
+        bundle = export_patient_bundle(user, timezone=zone, recorded=recorded_time())
+        AuditEvent.objects.create(actor_username="(command line)", subject_id=user.pk, object_type="fhir",
+                                  object_id=str(user.public_id), action=AuditEvent.Action.EXPORT,
+                                  outcome=AuditEvent.Outcome.ALLOWED, channel="cli")
+    except DatabaseError as exc:
+        fail(f"the database cannot be read ({exc}); allowed: a migrated ldncare database (ldncare run migrates it)")
+    return bundle
+
+
+def _restore_into_database(patient: str, record: PatientRecord, on_existing: str, name: str) -> dict:
+    """Add ``record`` to a patient's record in the database (one transaction, audited); a report for the output."""
+    user = _database_patient(patient)
+    from django.db import DatabaseError
+
+    from ldncare.web.access.models import AuditEvent
+    from ldncare.web.interop.services import RestoreError, restore_record
+
+    try:
+        report = restore_record(user, record, on_existing=on_existing)
+    except RestoreError as exc:
+        fail(f"{name}: {len(exc.problems)} problem(s) in patient {patient}'s record, nothing was written:"
+             + "".join(f"\n  {problem}" for problem in exc.problems))
+    except DatabaseError as exc:
+        fail(f"the database cannot be written ({exc}); nothing was written")
+    AuditEvent.objects.create(actor_username="(command line)", subject_id=user.pk, object_type="fhir",
+                              object_id=str(user.public_id), action=AuditEvent.Action.CREATE,
+                              outcome=AuditEvent.Outcome.ALLOWED, channel="cli")
+    return {"patient": str(user.public_id), "days_written": report.days_written,
+            "kept_existing": [d.isoformat() for d in report.kept_existing], "not_stored": list(report.not_stored)}
+
+
+def _database_patient(patient: str):
+    """The active patient ``patient`` (public id or username) of the ldncare database; Django is set up here only."""
     from ldncare.web.bootstrap import ConfigurationError, setup_django
 
     try:
@@ -143,24 +183,17 @@ def _export_from_database(patient: str, zone: str | None):
     from django.contrib.auth import get_user_model
     from django.db import DatabaseError
 
-    from ldncare.web.access.models import AuditEvent
-    from ldncare.web.interop.services import export_patient_bundle
-
     try:
         key = {"public_id": uuid.UUID(patient)}
     except ValueError:
         key = {"username": patient}
     try:
         user = get_user_model().objects.filter(role="patient", is_active=True, **key).first()
-        if user is None:
-            fail(f"no patient {patient!r} in the database; allowed: a patient's public id (UUID) or username")
-        bundle = export_patient_bundle(user, timezone=zone, recorded=recorded_time())
-        AuditEvent.objects.create(actor_username="(command line)", subject_id=user.pk, object_type="fhir",
-                                  object_id=str(user.public_id), action=AuditEvent.Action.EXPORT,
-                                  outcome=AuditEvent.Outcome.ALLOWED, channel="cli")
     except DatabaseError as exc:
         fail(f"the database cannot be read ({exc}); allowed: a migrated ldncare database (ldncare run migrates it)")
-    return bundle
+    if user is None:
+        fail(f"no patient {patient!r} in the database; allowed: a patient's public id (UUID) or username")
+    return user
 
 
 def _plan(path: Path) -> PrescribedPlan:
@@ -205,12 +238,19 @@ def import_(
                                     "duplicate day): 'refuse' the bundle (default) or 'keep-first' and list the others."),
     latest_day: str = typer.Option(None, "--latest-day", help="The latest diary day accepted (YYYY-MM-DD; default: "
                                    "today). Only for simulated or planned diaries."),
+    patient: str = typer.Option(None, "--patient", help="Also add the record to this patient's record in the ldncare "
+                                "database (public id or username; audited). A day they already have is never "
+                                "overwritten."),
+    on_existing: str = typer.Option("refuse", "--on-existing", help="With --patient, a day the patient already has: "
+                                    "'refuse' the import (default) or 'keep-existing' and list it."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Import a FHIR Bundle: report what was read, what is unknown and every conflict; write the diary and plan.
-    All or nothing."""
+    """Import a FHIR Bundle: report what was read, what is unknown and every conflict; write the diary and plan
+    (and, with --patient, into the database). All or nothing."""
     if on_conflict not in ON_CONFLICT:
         fail(f"--on-conflict {on_conflict!r}; allowed: {', '.join(ON_CONFLICT)}")
+    if on_existing not in ("refuse", "keep-existing"):
+        fail(f"--on-existing {on_existing!r}; allowed: refuse, keep-existing")
     latest = _latest_day(latest_day)
     try:
         size = bundle.stat().st_size
@@ -238,6 +278,8 @@ def import_(
         if path is not None and part is None:
             fail(f"{bundle.name} holds no {name}; nothing was written")
     written = {}
+    if patient is not None:
+        written["database"] = _restore_into_database(patient, record, on_existing, bundle.name)
     if diary_out is not None:
         written["diary"] = str(write_diary(record.diary, diary_out))
     if plan_out is not None:
@@ -277,4 +319,11 @@ def import_(
         for line in result.adjusted:
             typer.echo(f"  {line}")
     for name, path in written.items():
-        typer.echo(f"Wrote the {name} to {path}")
+        if name == "database":
+            typer.echo(f"Added {path['days_written']} diary days to patient {patient}'s record"
+                       + (f"; kept their own {len(path['kept_existing'])} day(s): {', '.join(path['kept_existing'])}"
+                          if path["kept_existing"] else ""))
+            for line in path["not_stored"]:
+                typer.echo(f"  not stored: {line}")
+        else:
+            typer.echo(f"Wrote the {name} to {path}")
