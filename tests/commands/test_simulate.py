@@ -19,8 +19,8 @@ def test_json_contract_single_subject():
     result = runner.invoke(app, ["simulate", "--dose-mg", "4.5", "--time", "22:00", "--days", "3", "--json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert set(payload) == {"scenario", "regimen", "daily", "parameters", "assumptions"}
-    assert payload["scenario"] == "fast"
+    assert set(payload) == {"scenario", "regimen", "daily", "parameters", "assumptions", "scenarios"}
+    assert payload["scenario"] == "compromise"  # the scenario the validation supports, not 'fast'
     assert len(payload["daily"]) == 3
     assert set(payload["daily"][0]) == DAILY_KEYS
     assert payload["daily"][0]["ntx_tmax_h"] == 1.0
@@ -98,3 +98,29 @@ def test_unreachable_scheduler_exits_2():
                                  "--scheduler", "not-an-address"])
     assert result.exit_code == 2
     assert "Dask scheduler" in result.output
+
+
+def test_default_is_the_validated_scenario_and_all_three_are_compared():
+    from ldncare.core.pharmacology.validation import run_checks
+
+    payload = json.loads(runner.invoke(app, ["simulate", "--dose-mg", "4.5", "--days", "3", "--json"]).stdout)
+    checks = run_checks()
+    fitted = [c for c in checks if c.scenario == payload["scenario"] and c.fitted]
+    assert fitted
+    assert all(c.passed for c in fitted)
+    offsets = [c for c in checks if c.id in ("V19", "V20", "V22") and c.scenario == payload["scenario"]]
+    assert sum(c.passed for c in offsets) >= 2  # 'fast' passes none of the three
+    rows = {r["scenario"]: r for r in payload["scenarios"]}
+    assert set(rows) == {"fast", "compromise", "slow"}
+    assert [r["scenario"] for r in payload["scenarios"] if r["default"]] == [payload["scenario"]]
+    assert rows["fast"]["mor_occupancy_trough"] < rows["compromise"]["mor_occupancy_trough"] < rows["slow"]["mor_occupancy_trough"]
+    assert rows["compromise"]["mor_occupancy_trough"] == pytest.approx(payload["daily"][-1]["mor_occupancy_trough"])
+
+
+def test_no_output_says_no_plasma_data_exist_below_50_mg():
+    for args in (["--json"], []):
+        out = runner.invoke(app, ["simulate", "--dose-mg", "4.5", "--days", "2", *args]).stdout
+        assert "data exist below 50" not in out
+        assert "No plasma" not in out
+    payload = json.loads(runner.invoke(app, ["simulate", "--dose-mg", "4.5", "--days", "2", "--json"]).stdout)
+    assert any("Rabiner 2011 (2-15 mg" in a for a in payload["assumptions"])

@@ -27,6 +27,15 @@ def test_simulate_returns_daily_metrics(client, patient):
     assert 0 < body["daily"][1]["mor_occupancy_peak"] <= 1
 
 
+def test_simulate_defaults_to_the_validated_scenario_and_compares_all_three(client, patient):
+    client.force_login(patient)
+    body = _post(client, "simulate", {"dose_mg": 4.5, "days": 2}).json()
+    assert body["scenario"] == "compromise"
+    assert [r["scenario"] for r in body["scenarios"]] == ["fast", "compromise", "slow"]
+    assert [r["scenario"] for r in body["scenarios"] if r["default"]] == ["compromise"]
+    assert body["scenarios"][1]["mor_occupancy_peak"] == pytest.approx(body["daily"][1]["mor_occupancy_peak"])
+
+
 def test_plan_preview_and_compounding(client, patient):
     client.force_login(patient)
     plan = _post(client, "plan-preview", {"start_date": "2026-01-01", "protocol": "article"}).json()

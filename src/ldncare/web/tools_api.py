@@ -107,7 +107,7 @@ class SimulateIn(Schema):
     days: int = Field(7, ge=1, le=28)
     weight_kg: float = Field(70, ge=30, le=200)
     hepatic: Literal["none", "mild", "moderate", "severe"] = "none"
-    scenario: Literal["fast", "compromise", "slow"] = "compromise"
+    scenario: Literal["fast", "compromise", "slow"] = pharmacology.DEFAULT_SCENARIO
 
 
 @router.post("/simulate", response={200: dict, 422: ErrorOut}, summary="Simulate a typical subject (bounded inputs)")
@@ -124,8 +124,12 @@ def simulate(request, payload: SimulateIn):
         {"day": day + 1, **{metric: float(out.daily[metric][0][day]) for metric in pharmacology.DAILY_METRICS}}
         for day in range(payload.days)
     ]
-    return {"scenario": payload.scenario, "regimen": payload.model_dump(), "daily": daily,
-            "note": "A model of a typical subject with stated assumptions, not a measurement or advice."}
+    regimen = pharmacology.daily_at(payload.dose_mg, payload.time, days=payload.days)
+    scenarios = pharmacology.compare_scenarios(regimen, weight_kg=payload.weight_kg, hepatic=payload.hepatic)
+    return {"scenario": payload.scenario, "regimen": payload.model_dump(), "daily": daily, "scenarios": scenarios,
+            "note": "A model of a typical subject with stated assumptions, not a measurement or advice. "
+                    f"'{pharmacology.DEFAULT_SCENARIO}' is the default receptor-offset scenario (the one the "
+                    "validation supports); 'scenarios' compares all three."}
 
 
 @router.get("/evidence/{condition_id}", response={200: dict, 404: ErrorOut}, auth=None,

@@ -50,7 +50,9 @@ def test_derived_values_follow_from_their_basis():
     # CLm = Vm ln2 / 13 h; V = CL t1/2 / ln 2 with t1/2 about 4 h; omegas from CVs 49 % and 30 %
     assert p.clm_f_l_per_h == pytest.approx(p.vm_f_l * math.log(2) / 13.0, rel=0.01)
     assert p.v_f_l * math.log(2) / p.cl_f_l_per_h == pytest.approx(4.16, abs=0.01)
-    assert p.omega_cl == pytest.approx(math.sqrt(math.log(1 + 0.485**2)), abs=0.01)
+    # F carries the AUC spread (CV 49 %) together with the systemic-clearance spread (CV 8.5 %, Licko)
+    assert math.hypot(p.omega_f, p.omega_cl) == pytest.approx(math.sqrt(math.log(1 + 0.485**2)), abs=0.01)
+    assert p.omega_cl == pytest.approx(300 / 3510, abs=0.002)
     assert p.omega_clm == pytest.approx(math.sqrt(math.log(1 + (730 / 2467) ** 2)), abs=0.01)
     assert p.sr_f_rel == pytest.approx(8.4 / (16.0 * 1000.0 / p.cl_f_l_per_h), rel=1e-6)
 

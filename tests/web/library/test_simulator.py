@@ -26,6 +26,19 @@ def test_default_page_simulates_and_draws(client):
     assert 'id="chart-conc"' in html
 
 
+def test_default_scenario_is_the_validated_one_and_all_three_are_compared(client):
+    r = client.get("/simulator/")
+    assert r.context["scenario"] == "compromise"
+    html = " ".join(r.content.decode().split())
+    assert '<option value="compromise" selected>' in html
+    assert "All three receptor-offset scenarios" in html
+    rows = {row["scenario"]: row for row in r.context["compared"]}
+    assert set(rows) == {"fast", "compromise", "slow"}
+    assert rows["compromise"]["default"]
+    assert "compromise (default) — shown" in html
+    assert "No plasma" not in html
+
+
 def test_result_is_the_cores_result(client):
     r = client.get("/simulator/", PARAMS)
     assert r.status_code == 200

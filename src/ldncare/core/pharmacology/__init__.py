@@ -32,10 +32,12 @@ from ldncare.core.pharmacology.reference import simulate_reference
 from ldncare.core.pharmacology.regimen import DoseEvent, Regimen, daily_at, parse_clock, titrate
 from ldncare.core.pharmacology.sbml import check_sbml, export_sbml
 from ldncare.core.pharmacology.simulation import (
+    DEFAULT_SCENARIO,
     SCENARIO_EVIDENCE,
     PopulationResult,
     SimulationResult,
     assumptions,
+    compare_scenarios,
     simulate,
     simulate_population_result,
 )
@@ -49,6 +51,7 @@ from ldncare.core.pharmacology.tlr4 import tlr4_exposure
 
 __all__ = [
     "DAILY_METRICS",
+    "DEFAULT_SCENARIO",
     "HEPATIC_LEVELS",
     "HYPOTHESIS_MODULES",
     "SCENARIOS",
@@ -65,6 +68,7 @@ __all__ = [
     "assumptions",
     "check_sbml",
     "circadian_tone",
+    "compare_scenarios",
     "daily_at",
     "export_sbml",
     "get_parameter",

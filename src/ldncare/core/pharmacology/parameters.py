@@ -123,6 +123,7 @@ class ModelParameters:
     mw_ntx_g_per_mol: float
     sr_f_rel: float
     sr_duration_h: float
+    omega_f: float
     omega_cl: float
     omega_clm: float
     omega_ka: float
@@ -162,6 +163,7 @@ _FIELD_FOR_ID = {
     "mw_ntx": "mw_ntx_g_per_mol",
     "sr_f_rel": "sr_f_rel",
     "sr_duration": "sr_duration_h",
+    "omega_f": "omega_f",
     "omega_cl": "omega_cl",
     "omega_clm": "omega_clm",
     "omega_ka": "omega_ka",

@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator  # noqa: E402
 
 from ldncare.core.pharmacology.engine import SCENARIOS  # noqa: E402
 from ldncare.core.pharmacology.regimen import Regimen  # noqa: E402
-from ldncare.core.pharmacology.simulation import SimulationResult, simulate  # noqa: E402
+from ldncare.core.pharmacology.simulation import DEFAULT_SCENARIO, SimulationResult, simulate  # noqa: E402
 
 __all__ = ["plot_regimen"]
 
@@ -30,7 +30,7 @@ def _clock_label(t_h: float, _pos: object = None) -> str:
     return f"day {int(day) + 1}\n{int(hours):02d}:{int(round((hours % 1) * 60)) % 60:02d}"
 
 
-def plot_regimen(regimen: Regimen, path: str | Path, *, scenario: str = "fast", weight_kg: float = 70.0,
+def plot_regimen(regimen: Regimen, path: str | Path, *, scenario: str = DEFAULT_SCENARIO, weight_kg: float = 70.0,
                  hepatic: str = "none") -> Path:
     """Simulate ``regimen`` under every scenario and draw the figure to ``path`` (PNG)."""
     results: dict[str, SimulationResult] = {

@@ -6,10 +6,12 @@ exposure by the label's 5-10x (moderate 5, severe 10; mild 2 is an assumption) t
 higher oral availability: CL/F and V/F are both divided by the multiplier, so the
 half-life is unchanged (an assumption about mechanism).
 
-Populations draw log-normal random effects on CL/F, CLm/fm and ka (and a log-normal body
-weight around the given one) from fixed blocks of :data:`BLOCK_SIZE` subjects, each block
-seeded by ``SeedSequence(seed, spawn_key=(block,))``: subject *i* gets the same values
-whatever the chunking.
+Populations draw log-normal random effects on oral availability F (which divides CL/F and
+V/F together, so it moves Cmax and AUC alike and leaves the half-life alone: first-pass
+variability of a high-extraction drug), on systemic clearance (which changes the half-life),
+on CLm/fm and ka, and a log-normal body weight around the given one, from fixed blocks of
+:data:`BLOCK_SIZE` subjects, each block seeded by ``SeedSequence(seed, spawn_key=(block,))``:
+subject *i* gets the same values whatever the chunking.
 
 >>> s = typical_subjects(weight_kg=70.0)
 >>> float(s.cl_l_per_h[0]), float(s.v_l[0])
@@ -69,13 +71,15 @@ def hepatic_multiplier(hepatic: str, params: ModelParameters | None = None) -> f
 
 
 def _build(weight_kg: np.ndarray, hepatic: str, eta: np.ndarray, p: ModelParameters) -> Subjects:
+    """``eta`` columns: ka, systemic CL, CLm/fm, oral availability F (log scale)."""
     w = weight_kg / p.weight_ref_kg
     f_hep = hepatic_multiplier(hepatic, p)
     size_cl, size_v = w**p.allometric_cl, w**p.allometric_v
+    f_rel = np.exp(eta[:, 3])  # relative oral availability: divides CL/F and V/F alike
     return Subjects(
         ka_per_h=p.ka_ir_per_h * np.exp(eta[:, 0]),
-        cl_l_per_h=p.cl_f_l_per_h * size_cl / f_hep * np.exp(eta[:, 1]),
-        v_l=p.v_f_l * size_v / f_hep,
+        cl_l_per_h=p.cl_f_l_per_h * size_cl / f_hep * np.exp(eta[:, 1]) / f_rel,
+        v_l=p.v_f_l * size_v / f_hep / f_rel,
         clm_l_per_h=p.clm_f_l_per_h * size_cl * np.exp(eta[:, 2]),
         vm_l=p.vm_f_l * size_v,
         weight_kg=weight_kg,
@@ -92,20 +96,20 @@ def typical_subjects(weight_kg: float = 70.0, hepatic: str = "none", n: int = 1,
     """``n`` identical typical subjects (no random effects)."""
     _check_weight(weight_kg)
     p = params or model_parameters()
-    return _build(np.full(n, float(weight_kg)), hepatic, np.zeros((n, 3)), p)
+    return _build(np.full(n, float(weight_kg)), hepatic, np.zeros((n, 4)), p)
 
 
 def _block_draws(seed: int, block: int) -> np.ndarray:
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
-    return rng.standard_normal((BLOCK_SIZE, 4))
+    return rng.standard_normal((BLOCK_SIZE, 5))
 
 
 def sample_subjects(n: int, *, seed: int, start: int = 0, weight_kg: float = 70.0, hepatic: str = "none",
                     params: ModelParameters | None = None) -> Subjects:
     """Subjects ``start`` .. ``start + n - 1`` of the population with this ``seed``.
 
-    Random effects: log-normal on ka, CL/F, CLm/fm (SDs from the records) and on body
-    weight around ``weight_kg`` (clipped to 3-300 kg).
+    Random effects: log-normal on ka, systemic CL, CLm/fm, oral availability F (SDs from the
+    records) and on body weight around ``weight_kg`` (clipped to 3-300 kg).
     """
     _check_weight(weight_kg)
     p = params or model_parameters()
@@ -114,6 +118,6 @@ def sample_subjects(n: int, *, seed: int, start: int = 0, weight_kg: float = 70.
     first, last = start // BLOCK_SIZE, (start + n - 1) // BLOCK_SIZE
     z = np.concatenate([_block_draws(seed, b) for b in range(first, last + 1)])
     z = z[start - first * BLOCK_SIZE: start - first * BLOCK_SIZE + n]
-    eta = z[:, :3] * np.array([p.omega_ka, p.omega_cl, p.omega_clm])
+    eta = z[:, [0, 1, 2, 4]] * np.array([p.omega_ka, p.omega_cl, p.omega_clm, p.omega_f])
     weight = np.clip(weight_kg * np.exp(p.omega_weight * z[:, 3]), MIN_WEIGHT_KG, MAX_WEIGHT_KG)
     return _build(weight, hepatic, eta, p)

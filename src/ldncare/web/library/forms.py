@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from ldncare.core.pharmacology import HEPATIC_LEVELS, SCENARIOS
+from ldncare.core.pharmacology import DEFAULT_SCENARIO, HEPATIC_LEVELS, SCENARIOS
 from ldncare.core.pharmacology.regimen import MAX_DAYS, MAX_DOSE_MG, parse_clock
 from ldncare.core.pharmacology.subjects import MAX_WEIGHT_KG, MIN_WEIGHT_KG
 from ldncare.web.library.search import MAX_QUERY_CHARS, query_words
@@ -40,7 +40,9 @@ class SimulatorForm(forms.Form):
     weight_kg = forms.FloatField(label="Body weight (kg)", initial=70, min_value=MIN_WEIGHT_KG, max_value=MAX_WEIGHT_KG,
                                  help_text=f"{MIN_WEIGHT_KG:g} to {MAX_WEIGHT_KG:g} kg.")
     hepatic = forms.ChoiceField(label="Liver impairment", choices=HEPATIC_CHOICES, initial="none")
-    scenario = forms.ChoiceField(label="Receptor-offset scenario", choices=SCENARIO_CHOICES, initial="fast")
+    scenario = forms.ChoiceField(label="Receptor-offset scenario", choices=SCENARIO_CHOICES, initial=DEFAULT_SCENARIO,
+                                 help_text="The default is the one the validation supports; the result compares "
+                                           "all three.")
     days = forms.IntegerField(label="Days of daily dosing", initial=14, min_value=MIN_DAYS, max_value=MAX_DAYS,
                               help_text=f"{MIN_DAYS} to {MAX_DAYS}.")
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from ldncare.core.pharmacology import (
     DAILY_METRICS,
     SCENARIO_EVIDENCE,
+    compare_scenarios,
     daily_at,
     load_parameters,
     simulate,
@@ -28,6 +29,7 @@ from ldncare.core.pharmacology import (
 from ldncare.web.library.forms import SimulatorForm
 
 CHART_DAYS = 14  # the charts show the last two weeks; the table shows every day
+COMPARED = ("mor_occupancy_peak", "mor_occupancy_trough", "mor_hours_ge_50pct")  # the scenarios side by side
 COLUMNS = {
     "ntx_cmax_ng_per_ml": ("Naltrexone peak", "ng/mL"),
     "ntx_tmax_h": ("Time to peak", "h after dose"),
@@ -78,6 +80,14 @@ def plotly_js(request):
 def _run(dose_mg: float, time: str, form: str, weight_kg: float, hepatic: str, scenario: str, days: int):  # noqa: ANN202
     regimen = daily_at(dose_mg, time, days=days, form=form)  # type: ignore[arg-type]
     return simulate(regimen, scenario=scenario, weight_kg=weight_kg, hepatic=hepatic)
+
+
+@lru_cache(maxsize=64)
+def _compared(dose_mg: float, time: str, form: str, weight_kg: float, hepatic: str, days: int) -> list[dict]:
+    """All three receptor-offset scenarios side by side (last day), as table rows."""
+    regimen = daily_at(dose_mg, time, days=days, form=form)  # type: ignore[arg-type]
+    return [{**row, "cells": [_fmt(m, row[m]) for m in COMPARED]}
+            for row in compare_scenarios(regimen, weight_kg=weight_kg, hepatic=hepatic)]
 
 
 def _line(x: np.ndarray, y: np.ndarray, name: str, **extra) -> dict:  # noqa: ANN003
@@ -133,6 +143,8 @@ def page(request):
         "hypotheses": [a for a in payload["assumptions"] if a.startswith("HYPOTHESIS")],
         "assumptions": [a for a in payload["assumptions"] if not a.startswith("HYPOTHESIS")],
         "figures": _figures(result), "scenario": d["scenario"],
+        "compared": _compared(d["dose_mg"], d["time"], d["form"], d["weight_kg"], d["hepatic"], d["days"]),
+        "compared_columns": [COLUMNS[m] for m in COMPARED],
         "first_chart_day": max(1, d["days"] - CHART_DAYS + 1),
     }
     return render(request, "library/simulator.html", context)
