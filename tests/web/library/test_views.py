@@ -184,3 +184,39 @@ def test_search_without_q_shows_the_form(client):
     assert r.status_code == 200
     assert r.context["hits"] is None
     assert "field-errors" not in r.content.decode()
+
+
+def test_side_effects_page_checks_a_symptom_with_the_core_triage(client):
+    html = client.get("/library/side-effects/", {"symptom": "my chest hurts", "severity": "moderate", "days": "5"}).content.decode()
+    assert 'id="symptom-result"' in html
+    assert "level-urgent_care" in html.split('id="symptom-result"')[0].rsplit("<article", 1)[1]
+    assert "Get urgent medical care" in html
+    html = client.get("/library/side-effects/", {"symptom": "green toenails", "severity": "mild", "days": "1"}).content.decode()
+    assert "Contact your prescriber" in html
+    assert "not one of the known LDN side effects" in html
+    html = client.get("/library/side-effects/", {"symptom": "vivid dreams", "severity": "mild", "days": "2"}).content.decode()
+    assert "read as Vivid dreams" in html
+
+
+def test_side_effects_page_lists_the_red_flags(client):
+    from ldncare.core.safety import load_red_flags
+
+    html = client.get("/library/side-effects/").content.decode()
+    assert "Warning signs that are not side effects" in html
+    for flag in load_red_flags():
+        assert flag.name.replace('"', "&quot;") in html, flag.id
+    assert 'id="symptom-result"' not in html
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"symptom": "", "severity": "mild", "days": "0"}, "Describe the symptom"),
+    ({"symptom": "headache", "severity": "awful", "days": "0"}, "Select a valid choice"),
+    ({"symptom": "headache", "severity": "mild", "days": "-1"}, "greater than or equal to 0"),
+    ({"symptom": "headache", "severity": "mild", "days": "two"}, "whole number of days"),
+])
+def test_side_effects_symptom_check_bad_input_is_a_form_error(client, params, message):
+    response = client.get("/library/side-effects/", params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert 'id="symptom-result"' not in html

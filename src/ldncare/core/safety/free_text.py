@@ -164,10 +164,14 @@ def _rank(outcome: str) -> int:
 
 
 def _sources(*groups) -> tuple[Source, ...]:
+    """The sources of all groups, each place (URL, PMID, DOI) once, in order."""
     out: list[Source] = []
+    seen: set[str] = set()
     for group in groups:
         for source in group:
-            if source not in out:
+            key = source.url or source.pmid or source.doi or source.nct or ""
+            if key not in seen:
+                seen.add(key)
                 out.append(source)
     return tuple(out)
 

@@ -7,6 +7,8 @@ from django import forms
 from ldncare.core.pharmacology import DEFAULT_SCENARIO, HEPATIC_LEVELS, SCENARIOS
 from ldncare.core.pharmacology.regimen import MAX_DAYS, MAX_DOSE_MG, parse_clock
 from ldncare.core.pharmacology.subjects import MAX_WEIGHT_KG, MIN_WEIGHT_KG
+from ldncare.core.safety import MAX_DAYS as TRIAGE_MAX_DAYS
+from ldncare.core.safety import SEVERITIES as TRIAGE_SEVERITIES
 from ldncare.web.library.search import MAX_QUERY_CHARS, query_words
 
 # The simulator's bounds are the core's (the same ones `ldncare simulate` checks).
@@ -28,6 +30,18 @@ class SearchForm(forms.Form):
         if not query_words(text):
             raise forms.ValidationError("Type at least one letter or digit, for example “crohn” or “headache”.")
         return text
+
+
+class SymptomCheckForm(forms.Form):
+    """A symptom in a person's own words, read by the core's free-text triage (``triage_text``)."""
+
+    symptom = forms.CharField(label="Describe the symptom in your own words", max_length=200, strip=True,
+                              error_messages={"required": "Describe the symptom, for example “vivid dreams” or “my chest hurts”.",
+                                              "max_length": "Please use at most 200 characters."})
+    severity = forms.ChoiceField(label="How bad is it?", choices=[(s, s.capitalize()) for s in TRIAGE_SEVERITIES], initial="mild")
+    days = forms.IntegerField(label="Days since starting LDN or since the last dose step", min_value=0, max_value=TRIAGE_MAX_DAYS,
+                              initial=0, help_text=f"0 for today; at most {TRIAGE_MAX_DAYS}.",
+                              error_messages={"invalid": f"Enter a whole number of days from 0 to {TRIAGE_MAX_DAYS}."})
 
 
 class SimulatorForm(forms.Form):

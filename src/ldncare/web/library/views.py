@@ -30,7 +30,8 @@ from ldncare.core.knowledge import (
     load_side_effects,
     load_studies,
 )
-from ldncare.web.library.forms import SearchForm
+from ldncare.core.safety import load_red_flags, triage_text
+from ldncare.web.library.forms import SearchForm, SymptomCheckForm
 from ldncare.web.library.popular import count_search, popular_searches
 from ldncare.web.library.search import run_search
 
@@ -147,7 +148,20 @@ def side_effects(request):
         ("contact_prescriber", "Contact your prescriber", [e for e in effects if e.urgency == "contact_prescriber"]),
         ("expected", "Usually expected and passing", [e for e in effects if e.urgency == "expected"]),
     ]
-    return render(request, "library/side_effects.html", {"groups": groups})
+    # "Check a symptom": the same free-text triage as `ldncare triage`
+    # (red flags first, then the catalogue, never "expected" for unrecognised text).
+    form, result = SymptomCheckForm(), None
+    if "symptom" in request.GET:
+        form = SymptomCheckForm(request.GET)
+        if form.is_valid():
+            data = form.cleaned_data
+            result = triage_text(data["symptom"], data["severity"], data["days"])
+    flags = load_red_flags()
+    red_flags = [
+        ("urgent_care", "Get medical care now", [f for f in flags if f.level == "urgent_care"]),
+        ("contact_prescriber", "Tell your prescriber soon", [f for f in flags if f.level == "contact_prescriber"]),
+    ]
+    return render(request, "library/side_effects.html", {"groups": groups, "form": form, "result": result, "red_flags": red_flags})
 
 
 @require_GET
