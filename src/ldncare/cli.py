@@ -110,6 +110,7 @@ app = typer.Typer(
 
 app.command("version")(server.version)
 app.command("run")(server.run)
+app.command("serve")(server.serve)
 
 
 def main() -> None:

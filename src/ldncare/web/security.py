@@ -1,4 +1,5 @@
-"""Two small middlewares: the Content-Security-Policy header and the absolute session lifetime.
+"""Small middlewares: Content-Security-Policy, the absolute session lifetime, no caching of health
+data, the body-size cap and NUL characters in JSON.
 
 * :class:`ContentSecurityPolicyMiddleware` sets ``settings.CONTENT_SECURITY_POLICY`` on every
   HTML response that does not already carry one. Scripts come only from this origin (no inline
@@ -7,6 +8,11 @@
 * :class:`AbsoluteSessionLifetimeMiddleware` ends a signed-in session ``SESSION_ABSOLUTE_AGE_S``
   seconds after sign-in, however active it was (ASVS 7.3.2). The inactivity timeout is Django's
   own ``SESSION_COOKIE_AGE`` with ``SESSION_SAVE_EVERY_REQUEST``.
+* :class:`NoStoreMiddleware` sends ``Cache-Control: no-store`` with every answer to a signed-in
+  person or an API token (:func:`carries_health_data`): health data is never kept by a browser
+  cache, a shared proxy or a CDN (ASVS 14.2.2/14.3.2). Public pages and static files stay cacheable.
+* :class:`UploadLimitMiddleware` answers 413 to a request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+  before it is read. Django's own limit leaves out the file parts of a multipart body.
 """
 
 from __future__ import annotations
@@ -18,11 +24,11 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 
 __all__ = [
     "SESSION_STARTED_KEY", "AbsoluteSessionLifetimeMiddleware", "ContentSecurityPolicyMiddleware",
-    "RejectNulInJsonMiddleware",
+    "NoStoreMiddleware", "RejectNulInJsonMiddleware", "UploadLimitMiddleware", "carries_health_data",
 ]
 
 SESSION_STARTED_KEY = "_ldncare_auth_started_at"
@@ -88,4 +94,46 @@ class RejectNulInJsonMiddleware:
                 error = "NUL characters (U+0000) are not allowed"
                 return JsonResponse({"detail": "Invalid input",
                                      "errors": [{"loc": ["body"], "msg": error, "type": "value_error"}]}, status=422)
+        return self.get_response(request)
+
+
+def carries_health_data(request) -> bool:
+    """Whether the answer to ``request`` may hold health data: it was made for someone signed in
+    (a session, or an API token that authenticated the call)."""
+    user = getattr(request, "user", None)
+    return bool(getattr(request, "api_token", None)) or (user is not None and user.is_authenticated)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer that may hold health data (:func:`carries_health_data`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if carries_health_data(request) and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "private, no-store"
+            response.headers.pop("Expires", None)
+        return response
+
+
+class UploadLimitMiddleware:
+    """413 for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bytes (by its ``Content-Length``), files included."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit:
+            message = f"The request body is {length} bytes; at most {limit} bytes are accepted."
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message, "errors": [
+                    {"loc": ["body"], "msg": message, "type": "too_large"}]}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

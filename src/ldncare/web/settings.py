@@ -140,21 +140,27 @@ def _local_secret_key() -> str:
         return path.read_text(encoding="utf-8").strip()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    path.write_text(key, encoding="utf-8")
-    path.chmod(0o600)
+    try:  # created exclusively: two processes starting at once end up with the same key
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
     return key
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: the development server (`ldncare run`, `make run`) turns it on for itself;
+# production (`ldncare serve`, any WSGI server) never has it on by accident.
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if os.environ.get("DEBUG", "").strip() and not DEBUG:  # DEBUG=false written down: a production setup
         raise ImproperlyConfigured(
             "SECRET_KEY is required when DEBUG is off; set SECRET_KEY (or SECRET_KEY_FILE) "
             "to a long random string"
         )
-    SECRET_KEY = _local_secret_key()
+    SECRET_KEY = _local_secret_key()  # local commands and tests: generated once into var/secret_key
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -189,6 +195,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ldncare.web.proxy.TrustedProxyMiddleware",  # first: the client's address and scheme (TRUSTED_PROXIES)
+    "ldncare.web.security.NoStoreMiddleware",  # signed-in answers carry health data: never cached
+    "ldncare.web.security.UploadLimitMiddleware",  # bodies (files included) over the cap answer 413
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -252,6 +261,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks here first (empty unless collectstatic ran)
 STATICFILES_DIRS = [Path(__file__).resolve().parent / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -314,6 +324,9 @@ CSRF_COOKIE_HTTPONLY = True  # the pages send the token from the form or the hx-
 # Request bodies above this many bytes answer 400 (no diary request comes near it).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024, minimum=64 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Django does not count file parts of a multipart body in the limit above; UploadLimitMiddleware
+# (ldncare.web.security) answers 413 to any body over it, files included, before reading it.
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # An API token stops working this many days after it was made (accounts.ApiToken), or earlier when
 # revoked (password change or reset, "sign out my other sessions", second-factor reset, role change).
 API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 90, minimum=1)
@@ -330,7 +343,20 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+# The reverse proxies in front (docs/deploy.md): addresses and networks, comma-separated. Only from
+# them are X-Forwarded-For (the client address: the first untrusted hop from the right) and
+# X-Forwarded-Proto believed (ldncare.web.proxy); the lockout, the audit log and HTTPS read the result.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+try:
+    from ldncare.web.proxy import parse_trusted_proxies
+
+    TRUSTED_PROXY_NETWORKS = parse_trusted_proxies(TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+if os.environ.get("BEHIND_TLS_PROXY") and not TRUSTED_PROXIES:
+    raise ImproperlyConfigured("BEHIND_TLS_PROXY is replaced by TRUSTED_PROXIES: set TRUSTED_PROXIES to the "
+                               "proxy's address (e.g. TRUSTED_PROXIES=127.0.0.1) and remove BEHIND_TLS_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_NETWORKS else None
 
 # Sign-in lockout (django-axes, counts in the database: shared by every process; see
 # ldncare.web.accounts.lockout). Failures within AXES_COOLOFF_MINUTES lock an account after

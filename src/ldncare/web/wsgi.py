@@ -16,7 +16,25 @@ except ConfigurationError as exc:  # one line, no traceback
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
-application = get_wsgi_application()
+
+def head_without_body(app):
+    """Answer HEAD with the GET's status and headers and no body (RFC 9110 §9.3.2).
+
+    gunicorn drops the body itself; waitress (``ldncare run``) sends whatever the app returns.
+    """
+
+    def wrapped(environ, start_response):
+        result = app(environ, start_response)
+        if environ.get("REQUEST_METHOD") != "HEAD":
+            return result
+        if hasattr(result, "close"):
+            result.close()  # the request's end (signals, database connections), as after a GET
+        return []
+
+    return wrapped
+
+
+application = head_without_body(get_wsgi_application())
 
 
 def _load_and_freeze() -> None:

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import ipaddress
 
-from django.conf import settings
-
 from ldncare.web.access.models import AuditEvent
 
 __all__ = ["audit", "client_ip"]
 
 
 def client_ip(request) -> str | None:
-    """The caller's address: ``REMOTE_ADDR``, or the first ``X-Forwarded-For`` hop behind a trusted proxy."""
-    candidate = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            candidate = forwarded.split(",")[0].strip()
+    """The caller's address: ``REMOTE_ADDR``, which ``ldncare.web.proxy.TrustedProxyMiddleware`` has set
+    to the first untrusted ``X-Forwarded-For`` hop from the right when a trusted proxy connected."""
     try:
-        return str(ipaddress.ip_address(candidate))
+        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
     except ValueError:
         return None
 
