@@ -158,3 +158,17 @@ def test_a_shared_plan_of_a_blinded_trial_points_to_the_trial_key(client, world)
     assert f"/pharmacy/trials/{trial.trial_id}/" in client.get("/pharmacy/queue/").content.decode()
     client.force_login(world["pharm_other"])
     assert trial.trial_id not in client.get("/pharmacy/queue/").content.decode()
+
+
+def test_directions_warn_when_a_volume_falls_between_syringe_lines():
+    import datetime as dt
+
+    from ldncare.web.record import core_bridge
+
+    steps = [{"start_date": "2026-12-01", "end_date": "2026-12-14", "dose_mg": 3.0, "time": "22:00"},
+             {"start_date": "2026-12-15", "end_date": None, "dose_mg": 4.5, "time": "22:00"}]
+    text = core_bridge.prescription_directions(steps, preparation="liquid", start=dt.date(2026, 12, 1), days=30,
+                                               concentration_mg_per_ml=1).splitlines()
+    assert "between the lines" not in text[0]
+    assert "take 4.5 mL (4.5 mg)" in text[1]
+    assert "between the lines of every listed syringe" in text[1]

@@ -125,12 +125,18 @@ def _steps_in(plan_steps, start: dt.date, days: int) -> list[tuple[dict, dt.date
 def prescription_directions(plan_steps, *, preparation: str, start: dt.date, days: int,
                             concentration_mg_per_ml=None) -> str:
     """The patient's directions from the plan's steps within the supply (one line per step)."""
+    from ldncare.core import dosing
+
     lines = []
     for step, lo, hi in _steps_in(plan_steps, start, days):
         dose = float(step["dose_mg"])
         how = (f"{dose / float(concentration_mg_per_ml):g} mL ({dose:g} mg)" if preparation == "liquid"
                else f"1 capsule ({dose:g} mg)")
-        lines.append(f"{lo:%d %b %Y} to {hi:%d %b %Y}: take {how} by mouth once daily at {step.get('time') or '22:00'}.")
+        line = f"{lo:%d %b %Y} to {hi:%d %b %Y}: take {how} by mouth once daily at {step.get('time') or '22:00'}."
+        if preparation == "liquid" and dosing.pick_device(
+                Decimal(str(step["dose_mg"])) / Decimal(str(concentration_mg_per_ml))) is None:
+            line += " (This volume is between the lines of every listed syringe: the pharmacist checks the strength.)"
+        lines.append(line)
     if not lines:
         raise ValueError("the plan has no step in the supply period; allowed: a start date within the plan")
     return "\n".join(lines)
