@@ -21,6 +21,12 @@ class RemindersForm(forms.Form):
                                          choices=[(c, CHANNEL_LABELS[c]) for c in CHANNELS],
                                          widget=forms.CheckboxSelectMultiple)
 
+    def __init__(self, *args, push_available: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].widget.attrs.update({"list": "time-zone-names", "autocomplete": "off"})
+        if not push_available:  # shown, but not to be chosen: this server sends no app notifications
+            self.fields["channels"].choices = [("email", CHANNEL_LABELS["email"])]
+
     def clean_time_zone(self) -> str:
         zone = self.cleaned_data["time_zone"].strip()
         if zone not in time_zone_names():

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from ldncare.web.accounts.zones import time_zone_names
 from ldncare.web.notify.forms import RemindersForm
 from ldncare.web.notify.messages import stop_token_read
 from ldncare.web.notify.push import push_configured
@@ -26,7 +27,7 @@ def reminders(request):
     current = reminders_get(request.user)
     initial = {"time_zone": current.time_zone, "checkin_time": current.checkin_time, "dose_time": current.dose_time,
                "channels": list(current.channels)}
-    form = RemindersForm(request.POST or None, initial=initial)
+    form = RemindersForm(request.POST or None, initial=initial, push_available=push_configured())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -40,7 +41,7 @@ def reminders(request):
             return redirect("notify:reminders")
     return render(request, "notify/reminders.html", {
         "form": form, "dose_time_from_plan": current.dose_time_from_plan and current.dose_time is not None,
-        "push_configured": push_configured()})
+        "push_configured": push_configured(), "time_zone_names": sorted(time_zone_names())})
 
 
 @csrf_exempt  # the signed token is the authority; RFC 8058 one-click POSTs come from mail clients

@@ -51,3 +51,23 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// Reminders by Web Push (ldncare.web.notify): the payload is {title, body, url, tag}, no health details.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
+  event.waitUntil(self.registration.showNotification(data.title || "ldncare", {
+    body: data.body || "", tag: data.tag || "ldncare", data: { url: data.url || "/" },
+    icon: SHELL.find((p) => p.includes("icon-192")) || undefined,
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  if (target.origin !== self.location.origin) return;  // only ever open this site
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    const open = windows.find((w) => new URL(w.url).pathname === target.pathname);
+    return open ? open.focus() : self.clients.openWindow(target.pathname + target.search);
+  }));
+});
