@@ -87,3 +87,29 @@ def test_three_preparations_three_dates_first_recorded_queue_partly_dispensed(li
     no_sideways_scroll(page)
     page.screenshot(path=str(SHOTS / f"queue-{width}.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_trial_key_worksheets_and_labels_fit_the_screen(live_server, browser, titration, password, width):
+    from ldncare.web.clinic.models import BlindedTrial
+    from ldncare.web.record import core_bridge
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    design, key = core_bridge.design_blinded_trial(pairs=2, period_weeks=4, start_date=titration.supply_start, dose_mg=4.5)
+    trial = BlindedTrial.objects.create(patient=titration.patient, trial_id=design["trial_id"],
+                                        designed_by=titration.prescriber, pharmacy=titration.pharmacy,
+                                        design_json=design, key_json=key)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = sign_in(context.new_page(), live_server.url, "pharm_ode", password)
+    page.goto(f"{live_server.url}/pharmacy/trials/{trial.trial_id}/")
+    expect(page.get_by_role("heading", level=2, name="Compounding worksheets")).to_be_visible()
+    expect(page.locator(".label-print")).to_have_count(4)
+    expect(page.locator(".label-print").first).to_contain_text("Compounding Chemists · Tel 0113 496 0000")
+    assert_accessible(page)
+    no_sideways_scroll(page)
+    page.screenshot(path=str(SHOTS / f"trial-key-{width}.png"), full_page=True)
+    page.goto(f"{live_server.url}/pharmacy/details/")
+    expect(page.get_by_label("Phone number on labels")).to_have_value("0113 496 0000")
+    no_sideways_scroll(page)
+    page.screenshot(path=str(SHOTS / f"details-{width}.png"), full_page=True)
+    context.close()

@@ -218,3 +218,23 @@ def test_a_capsule_worksheet_follows_the_measured_fill_weight(client, world, tit
     assert "1680 mg of blend in all" in measured  # 14 capsules × 120 mg
     bad = html.unescape(client.get(f"/pharmacy/queue/{titration.uuid}/?fill_weight_mg=-3").content.decode())
     assert "Ensure this value is greater than or equal to 1" in bad
+
+
+def test_trial_bottles_are_made_when_their_bud_covers_their_last_day_and_never_before_the_design():
+    from ldncare.web.record import core_bridge
+
+    today = dt.date(2026, 12, 4)
+    common = {"rx_number": "n1-x", "patient_name": "Patty Smith", "prescriber_name": "Lin Chen",
+              "pharmacy_name": "Compounding Chemists", "pharmacy_phone": "0113 496 0000"}
+    for start, weeks in ((today + dt.timedelta(days=1), 4), (today + dt.timedelta(days=30), 12)):
+        _, key = core_bridge.design_blinded_trial(pairs=3, period_weeks=weeks, start_date=start, dose_mg=4.5)
+        made = core_bridge.trial_compounding(key, made_from=today, label_common=common)
+        for b in made["bottles"]:
+            assert b["make_on"] >= today
+            assert b["make_on"] <= max(b["item"].dispense_by, today)
+            assert b["beyond_use_date"] >= b["item"].use_until
+            assert b["label"].missing == ()
+        counts = {w["arm"]: 0 for w in made["worksheets"]}
+        for w in made["worksheets"]:
+            counts[w["arm"]] += w["count"]
+        assert counts == {"ldn": 3 * (7 * weeks + 3), "placebo": 3 * (7 * weeks + 3)}

@@ -259,12 +259,18 @@ def trial_compounding(key_json: dict, *, made_from: dt.date, label_common: dict,
     bottles, groups = [], {}
     for item in items:
         arm = key.allocation[item.bottle]
-        made = min(item.dispense_by, max(item.use_until - bud, made_from))
+        # The earliest day whose BUD still covers the bottle's last day of use, not after it is due,
+        # not before the trial was designed (a bottle due before that is made at once).
+        made = max(made_from, min(item.dispense_by, max(item.use_until - bud, made_from)))
+        short = made + bud < item.use_until
         label = dosing.format_label(dosing.LabelFacts(
-            **label_common, dispensed_on=item.dispense_by, beyond_use_date=made + bud, storage=category.storage,
+            **label_common, dispensed_on=max(item.dispense_by, made), beyond_use_date=made + bud,
+            storage=category.storage,
             product=f"Blinded trial medicine: LDN or placebo. Capsules, quantity {item.quantity}.",
             directions=f"Take 1 capsule by mouth once daily, {item.use_from:%d %b %Y} to {item.use_until:%d %b %Y}.",
-            extra=(item.label,)))
+            extra=(item.label,),
+            check=f"the {category.bud_days}-day BUD ends before {item.use_until:%d %b %Y}: dispense this bottle in two "
+                  "parts" if short else ""))
         bottles.append({"item": item, "arm": arm, "make_on": made, "beyond_use_date": made + bud, "label": label})
         groups.setdefault((made, arm), []).append(item)
     worksheets = []
