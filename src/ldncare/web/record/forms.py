@@ -26,6 +26,9 @@ PGIC_CHOICES = [
 ]
 
 
+MAX_SURGERY_AHEAD_DAYS = 2 * 366  # a planned operation further ahead is a typing error (e.g. 9999-12-31)
+
+
 class OnboardingForm(forms.Form):
     conditions = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, label="What is LDN for? (tick all that apply)"
@@ -45,6 +48,16 @@ class OnboardingForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["conditions"].choices = [(c.id, c.name) for c in conditions()]
+
+    def clean_planned_surgery_on(self):
+        day = self.cleaned_data["planned_surgery_on"]
+        today = timezone.localdate()
+        latest = today + dt.timedelta(days=MAX_SURGERY_AHEAD_DAYS)
+        if day is not None and not today <= day <= latest:
+            raise forms.ValidationError(
+                f"A planned operation is a day from today to two years ahead ({today:%Y-%m-%d} to {latest:%Y-%m-%d}); "
+                "leave the date empty if none is planned.")
+        return day
 
     def medicine_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["medicines"].splitlines() if line.strip()]
