@@ -72,7 +72,11 @@ def patient_everything(request, patient_id: uuid.UUID):
 
 @router.post("/fhir/Patient/{patient_id}/$import", response={200: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Add a FHIR R4B Bundle to the patient's own record (all or nothing, nothing merged silently)",
-             url_name="fhir-patient-import")
+             url_name="fhir-patient-import",
+             openapi_extra={"requestBody": {"required": True, "description": "A FHIR R4B Bundle (JSON)", "content": {
+                 media: {"schema": {"type": "object", "required": ["resourceType"],
+                                    "properties": {"resourceType": {"type": "string", "enum": ["Bundle"]}}}}
+                 for media in ("application/fhir+json", "application/json")}}})
 def patient_import(request, patient_id: uuid.UUID, on_conflict: Literal["refuse", "keep-first"] = "refuse",
                    on_existing: Literal["refuse", "keep-existing"] = "refuse"):
     patient = policy.get_patient_or_404(request, patient_id, part="diary", action="create", channel=CHANNEL)
