@@ -82,6 +82,7 @@ def test_run_leaves_a_database_with_accounts_alone(db, patient, monkeypatch):
 
     from ldncare.web.demo.models import DemoObject
 
+    monkeypatch.setenv("DEBUG", "true")  # `ldncare run` would set it for the rest of this process otherwise
     monkeypatch.setattr(waitress, "serve", lambda *args, **kwargs: None)
     result = runner.invoke(app, ["run", "--port", "8999"])
     assert result.exit_code == 0, result.output
@@ -95,6 +96,8 @@ def test_run_reminds_of_the_demo_logins_while_the_demo_exists(db, settings, monk
 
     from ldncare.web.demo.services import demo_clinic_create
 
+    monkeypatch.setenv("DEBUG", "true")  # the development server, as `make run` starts it
+    settings.DEBUG = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     demo_clinic_create()
     monkeypatch.setattr(waitress, "serve", lambda *args, **kwargs: None)
@@ -103,3 +106,17 @@ def test_run_reminds_of_the_demo_logins_while_the_demo_exists(db, settings, monk
     assert "demo-trial" in result.output
     quiet = runner.invoke(app, ["run", "--port", "8999", "--no-demo"])
     assert "Demo clinic" not in quiet.output
+
+
+def test_run_with_debug_off_never_creates_the_demo_clinic(db, settings, monkeypatch):
+    import waitress
+    from django.contrib.auth import get_user_model
+
+    monkeypatch.setenv("DEBUG", "false")
+    settings.DEBUG = False
+    monkeypatch.setattr(waitress, "serve", lambda *args, **kwargs: None)
+    monkeypatch.setattr("ldncare.commands.server._start_worker", lambda: None)
+    result = runner.invoke(app, ["run", "--port", "8999"])
+    assert result.exit_code == 0, result.output
+    assert "DEBUG is off: no demo clinic" in result.output
+    assert not get_user_model().objects.exists()
