@@ -268,3 +268,14 @@ def test_long_text_is_read_not_refused():
     assert cut.rank >= CONTACT
     assert len(cut.text) == MAX_TEXT_CHARS
     assert any("not read" in r.text for r in cut.reasons)
+
+
+def test_a_duration_in_the_text_lengthens_days_never_shortens():
+    assert triage_text("diarrhea for 3 weeks", "moderate", 5).outcome == "contact_prescriber"
+    assert triage_text("headache for 2 days", "mild", 20).days == 20
+
+
+@pytest.mark.parametrize("text", ["pain spreading to my left arm and jaw", "I can barely breathe", "I'm thinking of ending it all",
+                                  "I don't see the point in living", "can't move my arm"])
+def test_more_emergencies_in_patient_words(text):
+    assert triage_text(text, "mild", 1).outcome == "urgent_care"

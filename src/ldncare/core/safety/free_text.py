@@ -12,7 +12,8 @@ answers "expected" for something it did not recognise:
 2. **The catalogue** (``knowledge/data/side_effects.yaml``): names and synonyms found in
    the text ("mild headache", "I can't sleep", "my mouth is dry") give the usual triage
    (:func:`ldncare.core.safety.triage`). Words such as "severe" or "unbearable" in the text
-   raise the severity, never lower it. Words left over that are neither a known symptom
+   raise the severity, and a duration in the text ("for 3 weeks") lengthens ``days``;
+   neither is ever lowered. Words left over that are neither a known symptom
    nor ordinary filler ("in the morning", "since my dose") raise the answer to
    ``contact_prescriber``.
 3. **Anything else** gets ``contact_prescriber`` with the urgent-care line for
@@ -33,6 +34,7 @@ milder than the answer given, so following a suggestion can never lower the leve
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -85,6 +87,7 @@ FILLER_WORDS: frozenset[str] = frozenset(
         yes no not dont doesnt didnt isnt wasnt
         mg tiny small stand standing stood sit sitting sat lie lying laying walk walking
         happen happens happened happening keep keeps kept around thing things stuff
+        difficulty difficult trouble problem problems hard issue issues crazy weird strange wild odd annoying
         """
     )
 )
@@ -96,6 +99,9 @@ _SEVERE_WORDS = frozenset(
     )
 )
 _MODERATE_WORDS = frozenset(phrase_of("moderate moderately bad badly strong worse worsening"))
+_NUMBERISH = re.compile(r"^\d+[a-z]{0,3}$")  # 3, 3am, 10pm, 2nd
+_DURATION = re.compile(r"\b(\d{1,3})\s*(day|days|week|weeks|wk|wks|month|months)\b")
+_UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30}
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,14 @@ def _effective_severity(severity: Severity, words: tuple[str, ...]) -> Severity:
     if severity == "mild" and any(w in _MODERATE_WORDS for w in words):
         return "moderate"
     return severity
+
+
+def _effective_days(days: int, text: str) -> int:
+    """``days``, or longer when the text says how long ("for 3 weeks" -> 21); never shorter."""
+    longest = days
+    for number, unit in _DURATION.findall(text.casefold()):
+        longest = max(longest, int(number) * _UNIT_DAYS[unit.rstrip("s")])
+    return min(longest, MAX_DAYS)
 
 
 def _worst(results: list[TriageResult]) -> TriageResult:
@@ -230,7 +244,9 @@ def _red_flag_result(
     )
 
 
-def _unrecognised(text: str, severity: Severity, days: int, unknown: tuple[str, ...], base: TriageResult | None) -> TriageResult:
+def _unrecognised(
+    text: str, severity: Severity, days: int, unknown: tuple[str, ...], base: TriageResult | None, asked: tuple[Severity, int]
+) -> TriageResult:
     rule = triage_rule("unrecognised-symptom")
     shown = _shown(text) or "(nothing typed)"
     values = {"effect": shown, "severity": severity, "days": days}
@@ -258,7 +274,7 @@ def _unrecognised(text: str, severity: Severity, days: int, unknown: tuple[str, 
         text=text,
         matched_by="catalogue" if base is not None else "unrecognised",
         side_effect_id=base.side_effect_id if base is not None else None,
-        suggestions=_suggestions(text, severity, days, "contact_prescriber") if base is None else (),
+        suggestions=_suggestions(text, *asked, "contact_prescriber") if base is None else (),
     )
 
 
@@ -279,7 +295,9 @@ def triage_text(text: str, severity: Severity, days: int) -> TriageResult:
     text = str(text)[:MAX_TEXT_CHARS]
     typed = symptom_words(text)
     corrected = _speller().correct(typed)
+    asked = (severity, days)  # suggestions are checked at what was asked: the stricter test
     severity = _effective_severity(severity, typed)
+    days = _effective_days(days, text)
 
     flags = {m.flag.id: m for m in match_words(typed)}
     for m in match_words(corrected):
@@ -292,13 +310,13 @@ def triage_text(text: str, severity: Severity, days: int) -> TriageResult:
         ordered = tuple(sorted(flags.values(), key=lambda m: order[m.flag.level_for(severity)]))
         return _red_flag_result(text, ordered, severity, days, catalogue_ids)
     if not catalogue_ids:
-        return _unrecognised(text, severity, days, (), None)
+        return _unrecognised(text, severity, days, (), None, asked)
     catalogue = _catalogue()
     results = [triage(catalogue.by_id[i], severity, days) for i in catalogue_ids]
     best = _worst(results)
-    unknown = tuple(w for i, w in enumerate(content) if i not in used and len(w) > 2 and not w.isdigit())
+    unknown = tuple(w for i, w in enumerate(content) if i not in used and len(w) > 2 and not _NUMBERISH.match(w))
     if cut:
         unknown = (*unknown, f"(text after {MAX_TEXT_CHARS} characters not read)")
     if unknown and best.rank < _rank("contact_prescriber"):
-        return _unrecognised(text, severity, days, unknown, best)
+        return _unrecognised(text, severity, days, unknown, best, asked)
     return best.model_copy(update={"text": text, "matched_by": "catalogue"})
