@@ -222,3 +222,15 @@ def test_the_checkin_page_says_who_was_alerted(world, client):
         "se_allergic_reaction": "severe", "se_headache": "mild"}, headers={"HX-Request": "true"}).content.decode()
     assert f"ldncare has alerted {world['clin_ok'].get_full_name()}" in page
     assert page.index("level-urgent_care") < page.index("level-expected_transient")
+
+
+def test_the_visit_report_lists_the_reports_and_their_acknowledgement(world, client):
+    patient, clinician = world["owner"], world["clin_ok"]
+    _post_day(_token_client(patient), patient, [("allergic_reaction", "severe")])
+    client.force_login(clinician)
+    report = f"/patients/{patient.public_id}/report/"
+    assert "Reported: Allergic reaction (severe)" in client.get(report).content.decode()
+    assert "Not acknowledged yet." in client.get(report).content.decode()
+    alert = Alert.objects.get(recipient=clinician)
+    client.post(f"/alerts/{alert.uuid}/acknowledge/")
+    assert f"Acknowledged by {clinician.get_full_name()}" in client.get(report).content.decode()

@@ -165,6 +165,7 @@ def _report_context(request, public_id) -> dict:
                                           in_trial=trial_state is not None and trial_state["phase"] != "unblinded"),
         "plans": plans, "day_curve": core_bridge.day_curve(checkins, current),
         "prescriptions": policy.prescriptions_visible_to(request.user).filter(patient=patient),
+        "reported": list(policy.alerts_visible_to(request.user).filter(patient=patient).most_urgent_first()[:50]),
     }
 
 
