@@ -30,6 +30,8 @@ from ldncare.web.library.forms import SimulatorForm
 
 CHART_DAYS = 14  # the charts show the last two weeks; the table shows every day
 COMPARED = ("mor_occupancy_peak", "mor_occupancy_trough", "mor_hours_ge_50pct")  # the scenarios side by side
+COMPARED_LABELS = {"mor_occupancy_peak": ("Peak", "% blocked"), "mor_occupancy_trough": ("Lowest", "% blocked"),
+                   "mor_hours_ge_50pct": ("≥ 50% blocked", "hours")}
 COLUMNS = {
     "ntx_cmax_ng_per_ml": ("Naltrexone peak", "ng/mL"),
     "ntx_tmax_h": ("Time to peak", "h after dose"),
@@ -144,7 +146,7 @@ def page(request):
         "assumptions": [a for a in payload["assumptions"] if not a.startswith("HYPOTHESIS")],
         "figures": _figures(result), "scenario": d["scenario"],
         "compared": _compared(d["dose_mg"], d["time"], d["form"], d["weight_kg"], d["hepatic"], d["days"]),
-        "compared_columns": [COLUMNS[m] for m in COMPARED],
+        "compared_columns": [COMPARED_LABELS[m] for m in COMPARED],
         "first_chart_day": max(1, d["days"] - CHART_DAYS + 1),
     }
     return render(request, "library/simulator.html", context)
