@@ -74,7 +74,8 @@ IGNORED_WORDS: frozenset[str] = frozenset(
     retard lp gelule gelules comprime comprimes pellicule secable effervescent tabletten retardtabletten
     filmtabletten kapseln tropfen implant implants suppository suppositories suppositoire suppositoires
     infusion infusions pen pens inhaler inhalers puffer puffs puff shot shots autoinjector injections vial
-    weeks week months month
+    weeks week months month hd otc ointment lotion foam shampoo wash topical vaginal taper dose doses pack dosepak
+    diskus sureclick respimat handihaler ellipta flexpen kwikpen pump iud
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
