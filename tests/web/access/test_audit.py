@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -66,3 +68,24 @@ def test_pharmacist_listing_prescriptions_is_audited(client, world):
     event = AuditEvent.objects.get(actor_username=world["pharm_ok"].username, object_type="plan")
     assert event.subject_id == world["owner"].pk
     assert event.object_id == str(world["plan"].uuid)
+
+
+def test_the_access_log_collapses_identical_rows_per_minute_in_the_patients_zone(client, world):
+    owner = world["owner"]
+    owner.time_zone = "Asia/Tokyo"
+    owner.save(update_fields=["time_zone"])
+    client.force_login(world["clin_ok"])
+    for _ in range(5):
+        client.get(f"/patients/{owner.public_id}/")
+    client.force_login(owner)
+    page = client.get("/me/access-log/").content.decode()
+    assert "When (Asia/Tokyo)" in page
+    rows = re.findall(r'<tr><td>[^<]*(?:<span class="count">\((\d+) times\)</span>)?</td>'
+                      r'<td>dr_chen \(clinician\)</td>\s*<td>([^<]*)</td>', page)
+    seen: dict[str, list[int]] = {}
+    for count, part in rows:
+        seen.setdefault(part, []).append(int(count or 1))
+    assert seen
+    for counts in seen.values():  # five opens: one row (two if a minute ended meanwhile), counted 5
+        assert sum(counts) == 5
+        assert len(counts) <= 2

@@ -56,6 +56,7 @@ def test_staff_without_a_device_is_led_to_enrolment_and_reaches_nothing_else(cli
     assert page.status_code == 200
     assert b"<svg" in page.content
     assert b'id="otp-secret"' in page.content
+    assert b'href="otpauth://totp/' in page.content  # opens the authenticator on the phone itself
     assert client.post("/accounts/logout/").status_code == 302
 
 

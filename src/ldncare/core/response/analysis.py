@@ -82,7 +82,7 @@ OPEN_LABEL_CAVEAT = (
     "placebo too.")
 FLARE_MIN_DROP_POINTS = 1.0  # first vs last baseline week, in the improving direction (or MCID / 2 if larger)
 BLINDED_SUGGESTION = ("The result is unclear: a blinded n-of-1 trial with pharmacy-made placebo can tell LDN "
-                      "from placebo in one person (docs/response.md, section 3).")
+                      "from placebo in one person.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,9 +82,19 @@ def revoke(request, grant_id: int):
 
 @role_required(Role.PATIENT)
 def access_log(request):
-    """Who looked at or changed my record, and who was refused."""
-    events = AuditEvent.objects.filter(subject_id=request.user.pk).exclude(actor_id=request.user.pk)[:200]
-    return render(request, "access/access_log.html", {"events": events})
+    """Who looked at or changed my record, and who was refused: identical accesses within one
+    minute (same person, part, action, result and address) are one row with a count."""
+    events = AuditEvent.objects.filter(subject_id=request.user.pk).exclude(actor_id=request.user.pk)[:2000]
+    rows: list[dict] = []
+    for event in events:  # newest first
+        minute = timezone.localtime(event.recorded_at).replace(second=0, microsecond=0)
+        key = (minute, event.actor_username, event.actor_role, event.object_type, event.action, event.outcome,
+               event.ip_address, event.channel)
+        if rows and rows[-1]["key"] == key:
+            rows[-1]["count"] += 1
+        else:
+            rows.append({"key": key, "minute": minute, "event": event, "count": 1})
+    return render(request, "access/access_log.html", {"rows": rows[:200], "zone": timezone.get_current_timezone_name()})
 
 
 @role_required(Role.CLINICIAN)

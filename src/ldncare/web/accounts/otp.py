@@ -231,6 +231,7 @@ def provisioning(device: TOTPDevice) -> dict:
     return {
         "qr_svg": qr.svg_inline(scale=4, title="QR code for your authenticator app"),
         "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+        "otpauth_url": device.config_url,  # opens the authenticator on the phone this page is read on
     }
 
 

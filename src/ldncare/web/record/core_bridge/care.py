@@ -341,8 +341,9 @@ def trial_state(trial, diary: response.Diary | None, *, today: dt.date, outcome:
         "verdict": analysis.verdict, "verdict_text": TRIAL_VERDICT_TEXT[analysis.verdict],
         "summary": analysis.summary if audience == "patient" else _trial_summary_for_clinician(analysis),
         "missing": list(analysis.missing),
-        "periods": [{"label": r.period.label, "arm": "LDN" if r.arm == "ldn" else "placebo", "n_days": r.n_days,
-                     "mean": r.mean} for r in analysis.periods],
+        "periods": [{"label": r.period.label, "number": r.period.number, "bottle": r.period.bottle,
+                     "arm": "LDN" if r.arm == "ldn" else "placebo", "n_days": r.n_days, "mean": r.mean}
+                    for r in analysis.periods],
     }
     return state
 
