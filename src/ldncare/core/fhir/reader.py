@@ -61,6 +61,7 @@ MAPPED_TYPES = ("Patient", "Condition", "Medication", "MedicationRequest", "List
 ON_CONFLICT = ("refuse", "keep-first")
 """What to do when an item is claimed twice: refuse the bundle, or keep the first claim and list the others."""
 MAX_PSEUDONYM_CHARS = 200
+_PANEL = object()  # the claim of a diary-day panel on its day (two panels for one day are a duplicate)
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 NOT_DATA = {"entered-in-error", "cancelled", "registered", "unknown", "not-done", "stopped", "on-hold",
             "in-progress", "preparation", "refuted"}
@@ -208,6 +209,8 @@ class Reader:
 
     @staticmethod
     def shown(value: Any) -> str:
+        if value is _PANEL:
+            return "a panel"
         if isinstance(value, ConditionEntry | PrescribedPlan | TrialDesign):
             return getattr(value, "icd10", None) or getattr(value, "protocol", None) or value.trial_id
         return _shown(value)
@@ -361,7 +364,7 @@ class Reader:
     def panel(self, i: int, resource: Mapping, where: str) -> bool:
         text, at = self.effective(resource, where)
         date = self.day(text, at, i)
-        self.claim(date, "day panel", "one", f"entry[{i}]")
+        self.claim(date, "day panel", _PANEL, f"entry[{i}]")
         for n, component in enumerate(resource.get("component", [])):
             if "phase" in codes_in(component.get("code"), DIARY_OUTCOME):
                 phase = component.get("valueString", "")

@@ -35,8 +35,9 @@ class Conflict:
 
     def __str__(self) -> str:
         what = f"{self.date.isoformat()} {self.item}" if self.date else self.item
-        kind = "duplicate" if self.duplicate else "conflict"
-        return f"{what}: {kind}, " + "; ".join(f"{where} has {value}" for value, where in self.claims)
+        if self.duplicate:
+            return f"{what}: duplicate, {self.claims[0][0]} in " + ", ".join(where for _, where in self.claims)
+        return f"{what}: conflict, " + "; ".join(f"{where} has {value}" for value, where in self.claims)
 
     def to_json(self) -> dict[str, Any]:
         return {"date": self.date.isoformat() if self.date else None, "item": self.item,
