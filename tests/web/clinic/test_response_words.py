@@ -117,3 +117,14 @@ def test_after_the_trial_ends_its_result_is_shown_to_patient_and_clinician(clien
     assert "Pain averaged 3.1 on LDN and 5.9 on placebo" in report
     assert "P(LDN better than placebo)" in report
     assert "for you" not in report
+
+
+def test_the_api_follows_the_same_rule_during_a_trial(client, world):
+    trial = _trial(world, start=timezone.localdate() - dt.timedelta(days=30))
+    client.force_login(world["owner"])
+    body = client.get(f"/api/v1/patients/{world['owner'].public_id}/analysis").json()
+    assert body["status"] is None
+    assert body["trial"]["trial_id"] == trial.trial_id
+    assert body["trial"]["phase"] == "running"
+    assert body["trial"]["result"] is None
+    assert "headline" not in body

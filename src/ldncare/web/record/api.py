@@ -259,6 +259,13 @@ def analysis_read(request, patient_id: uuid_module.UUID,
                   outcome: Literal["pain", "fatigue", "sleep_quality", "mood"] = "pain"):
     patient = policy.get_patient_or_404(request, patient_id, part="analysis", channel=CHANNEL)
     diary = core_bridge.load_diary(policy.checkins_visible_to(request.user).filter(patient=patient))
+    # The pages' rule: a blinded trial replaces the open-label verdict (progress, then its own result).
+    trial = policy.trials_visible_to(request.user).filter(patient=patient).first()
+    if trial is not None:
+        audience = "patient" if request.user.pk == patient.pk else "clinician"
+        state = core_bridge.trial_state(trial, diary, today=timezone.localdate(), outcome=outcome, audience=audience)
+        return {"status": None, "trial": {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in state.items()
+                                         if k != "now"}}
     result = core_bridge.analyze_diary(diary, outcome=outcome)
     if result is None:
         return Status(422, {"detail": "The diary cannot be analysed", "errors": []})
