@@ -294,6 +294,14 @@ def side_effect_of_another_medicine():
     return b
 
 
+def pain_without_a_day():
+    b = base()
+    i, _ = find(b, "Observation", pain("2026-03-01"))
+    r = copy_entry(b, i, valueQuantity={"value": 2, "unit": "{score}"})
+    del r["effectiveDateTime"]
+    return b
+
+
 def bom():
     return "\ufeff" + json.dumps(base())
 
@@ -315,6 +323,7 @@ CASES = {
     "pain-as-valueString": (pain_as_string, ("imported", DIARY)),
     "unmapped-observation-of-a-device": (device_heart_rate, ("imported", DIARY)),
     "side-effect-of-another-medicine": (side_effect_of_another_medicine, ("imported", DIARY)),
+    "pain-without-a-day-is-listed": (pain_without_a_day, ("imported", DIARY)),
     "pain-in-mmHg": (pain_in_mmhg, ("refused", "UCUM unit 'mm[Hg]' is not a score unit")),
     "duplicate-diary-day": (dup_panel, ("refused", "2026-03-02 day panel: duplicate")),
     "conflicting-pain-same-day": (conflicting_pain, ("refused", "2026-03-01 score pain: conflict")),

@@ -147,8 +147,9 @@ class Reader:
         self.day_of[i] = date
         return date
 
-    def effective(self, resource: Mapping, where: str) -> tuple[str, str]:
-        """The effective time as written and its path: effectiveDateTime, effectiveInstant or effectivePeriod."""
+    def effective(self, resource: Mapping, where: str) -> tuple[str, str] | None:
+        """The effective time as written and its path: effectiveDateTime, effectiveInstant or effectivePeriod;
+        ``None`` when the resource has none (it is then listed, a value without a day cannot be kept)."""
         for key in ("effectiveDateTime", "effectiveInstant"):
             if isinstance(resource.get(key), str):
                 return resource[key], f"{where}.{key}"
@@ -157,8 +158,7 @@ class Reader:
             for key in ("start", "end"):
                 if isinstance(period.get(key), str):
                     return period[key], f"{where}.effectivePeriod.{key}"
-        raise FhirImportError(f"{where}.effectiveDateTime", "no effective date; allowed: effectiveDateTime, "
-                                                            "effectiveInstant or effectivePeriod")
+        return None
 
     def skip(self, i: int, resource: Mapping, why: str) -> bool:
         self.unknown.append(f"entry[{i}] {resource['resourceType']}/{resource.get('id', '?')}: {why}")
@@ -327,8 +327,10 @@ class Reader:
                 values.append((outcome, value, place))
         if not values:
             return False
-        text, at = self.effective(resource, where)
-        date = self.day(text, at, i)
+        if (effective := self.effective(resource, where)) is None:
+            return self.skip(i, resource, "no effective date (effectiveDateTime, effectiveInstant or "
+                                          "effectivePeriod), so no diary day")
+        date = self.day(*effective, i)
         for outcome, value, place in values:
             self.claim(date, "pgic" if outcome == "pgic" else f"score {outcome}", value, place)
         if resource.get("note"):
@@ -362,8 +364,10 @@ class Reader:
         return float(value)
 
     def panel(self, i: int, resource: Mapping, where: str) -> bool:
-        text, at = self.effective(resource, where)
-        date = self.day(text, at, i)
+        if (effective := self.effective(resource, where)) is None:
+            return self.skip(i, resource, "no effective date (effectiveDateTime, effectiveInstant or "
+                                          "effectivePeriod), so no diary day")
+        date = self.day(*effective, i)
         self.claim(date, "day panel", _PANEL, f"entry[{i}]")
         for n, component in enumerate(resource.get("component", [])):
             if "phase" in codes_in(component.get("code"), DIARY_OUTCOME):
@@ -389,7 +393,10 @@ class Reader:
             return self.skip(i, resource, "its medication is not in the bundle, so it cannot be told to be naltrexone")
         if not naltrexone:
             return self.skip(i, resource, "not naltrexone (ldncare records LDN doses only)")
-        taken, at = self.effective(resource, where)
+        if (effective := self.effective(resource, where)) is None:
+            return self.skip(i, resource, "no effective date (effectiveDateTime, effectiveInstant or "
+                                          "effectivePeriod), so no diary day")
+        taken, at = effective
         date = self.day(taken, at, i)
         if len(taken) > 10:
             try:
@@ -447,6 +454,8 @@ class Reader:
         if severity[0] not in SEVERITIES:
             raise FhirImportError(f"{where}.severity", f"severity {severity[0]!r}; allowed: {', '.join(SEVERITIES)}")
         key = "date" if "date" in resource else "detected"
+        if key not in resource:
+            return self.skip(i, resource, "no date (date or detected), so no diary day")
         date = self.day(resource.get(key), f"{where}.{key}", i)
         self.claim(date, f"side effect {side_effect}", severity[0], f"entry[{i}]")
         return True
