@@ -224,8 +224,17 @@ def _red_flag_result(
         reasons.append(
             TriageReason(rule=f"red-flag:{match.flag.id}", text=f"{match.flag.name} ({level.replace('_', ' ')}): {match.flag.message}", sources=tuple(match.flag.sources))
         )
-    for result in (*linked, *others):
+    for result in linked:
         reasons.extend(r for r in result.reasons if r not in reasons)
+    also = [r.effect_name for r in others if r.effect_id not in {x.effect_id for x in linked}]
+    if also:
+        reasons.append(
+            TriageReason(
+                rule="also-mentioned",
+                text=f"Also mentioned: {', '.join(also)}; the warning sign comes first, then that side effect's own advice.",
+                sources=tuple(s for r in others for s in r.sources[:1]),
+            )
+        )
     advice = lead.action if lead.level_for(severity) == outcome else rule.action.format_map(values)
     return TriageResult(
         effect_id=lead.side_effect or lead.id,
