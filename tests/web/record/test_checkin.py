@@ -257,3 +257,16 @@ def test_the_diary_shows_years_and_names_and_reaches_every_day(client, patient):
     assert "Vivid dreams (mild)" in pages[2]
     assert "vivid_dreams" not in pages[2]
     assert "Page 1 of 3" in pages[0]
+
+
+def test_the_plan_shows_days_with_the_year_and_device_names(client, patient):
+    from ldncare.web.record.models import Plan
+
+    Plan.objects.create(patient=patient, source="patient", target_dose_mg=Decimal("1.5"), steps=[
+        {"start_date": "2026-12-01", "end_date": None, "dose_mg": 1.5, "time": "22:00", "volume_ml": 1.5,
+         "device": "syringe-3ml"}])
+    client.force_login(patient)
+    page = client.get("/me/plan/").content.decode()
+    assert "Tue 1 Dec 2026" in page
+    assert "3 mL oral syringe" in page
+    assert "(syringe-3ml)" not in page

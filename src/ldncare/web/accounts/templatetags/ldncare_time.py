@@ -22,6 +22,11 @@ def day_text(value: dt.date | dt.datetime | None) -> str:
     """``Fri 4 Dec 2026``: the one date format shown to people (a datetime: its local day)."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):  # an ISO date, as plans store them
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
         from django.utils import timezone
 

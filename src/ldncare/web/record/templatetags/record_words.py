@@ -24,3 +24,14 @@ def condition_name(condition_id: str) -> str:
 def side_effect_text(report) -> str:
     """A side-effect report as words: its name and its severity, in lower case."""
     return f"{vocab.side_effect_name(report.side_effect_id)} ({report.get_severity_display().lower()})"
+
+
+@register.filter
+def device_name(device_id: str) -> str:
+    """A measuring device's name (``syringe-3ml`` → its name in the dosing data); an unknown id as it is."""
+    from ldncare.core.dosing.devices import get_device
+
+    try:
+        return get_device(device_id).name
+    except (KeyError, LookupError, ValueError):
+        return device_id
