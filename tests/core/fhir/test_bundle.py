@@ -15,3 +15,17 @@ def test_references_are_found_with_their_paths():
                                            ("entry[1].resource.target[0]", "urn:uuid:1"),
                                            ("entry[1].resource.target[1]", "urn:uuid:9")]
     assert unresolved_references(bundle) == [("entry[1].resource.target[1]", "urn:uuid:9")]
+
+
+def test_no_string_is_written_with_a_control_character():
+    import datetime as dt
+
+    from ldncare.core.fhir import PatientRecord, PrescribedPlan, bundle_to_json, export_bundle
+
+    plan = PrescribedPlan.from_json({"protocol": "custom", "protocol_name": "slow\x1b[31m", "target_mg": 4.5,
+                                     "steps": [{"start_date": "2026-03-01", "dose_mg": 1.5, "time": "21:00",
+                                                "device_name": "syringe\x07"}]})
+    text = bundle_to_json(export_bundle(PatientRecord(pseudonym="p", plan=plan),
+                                        recorded=dt.datetime(2026, 3, 1, tzinfo=dt.UTC)))
+    assert "slow[31m" in text
+    assert "\\u001b" not in text and "\x1b" not in text and "\x07" not in text  # noqa: PT018

@@ -1,6 +1,7 @@
 """Bundle plumbing: stable ``urn:uuid`` identities, JSON text, and the reference check.
 
 >>> from ldncare.core.fhir.resources import Bundle
+from ldncare.core.text import strip_control_characters
 >>> bundle = Bundle(type="collection", entry=[{"fullUrl": "urn:uuid:" + stable_id("p", "patient"),
 ...                                          "resource": {"resourceType": "Patient"}}])
 >>> unresolved_references(bundle)
@@ -15,6 +16,7 @@ from typing import Any
 
 from ldncare.core.fhir.codes import BASE
 from ldncare.core.fhir.resources import Bundle
+from ldncare.core.text import strip_control_characters
 
 __all__ = ["bundle_to_json", "collect_references", "stable_id", "unresolved_references", "urn"]
 
@@ -35,9 +37,23 @@ def urn(resource_id: str) -> str:
 
 
 def bundle_to_json(bundle: Bundle) -> str:
-    """The bundle as indented FHIR JSON text (empty elements left out), ending in a newline."""
-    payload = json.loads(bundle.model_dump_json(exclude_none=True))
+    """The bundle as indented FHIR JSON text (empty elements left out), ending in a newline.
+
+    No string is written with a control character (FHIR strings forbid them; one rule in
+    :mod:`ldncare.core.text`), whatever a stored record holds.
+    """
+    payload = _clean(json.loads(bundle.model_dump_json(exclude_none=True)))
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _clean(node: Any) -> Any:
+    if isinstance(node, str):
+        return strip_control_characters(node)
+    if isinstance(node, dict):
+        return {key: _clean(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_clean(value) for value in node]
+    return node
 
 
 def collect_references(node: Any, path: str = "") -> list[tuple[str, str]]:
