@@ -36,6 +36,15 @@ def test_csv_export_neutralises_formulas(client, patient):
     assert "'=HYPERLINK" in text
 
 
+def test_csv_export_never_writes_control_characters(client, patient):
+    # a note stored before control characters were refused (ldncare.core.text) is written without them
+    CheckIn.objects.create(patient=patient, date="2026-01-02", notes="bell\x07 escape\x1b[31m red")
+    client.force_login(patient)
+    text = client.get("/me/data/diary.csv").content.decode()
+    assert "bell escape[31m red" in text
+    assert "\x07" not in text and "\x1b" not in text  # noqa: PT018
+
+
 def test_deleting_the_account_needs_confirmation_and_removes_the_data(client, world, password):
     owner = world["owner"]
     client.force_login(owner)
