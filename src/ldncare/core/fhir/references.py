@@ -1,4 +1,4 @@
-"""Which entry of a Bundle a reference names: the FHIR R4B Bundle rules (§2.36.4.1).
+"""Which entry of a Bundle a reference names: the FHIR R4B Bundle rules ("Resolving references in Bundles").
 
 https://hl7.org/fhir/R4B/bundle.html#references says, in short:
 
