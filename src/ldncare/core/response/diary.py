@@ -36,7 +36,10 @@ __all__ = [
     "CORE_OUTCOMES",
     "DIARY_COLUMNS",
     "EARLIEST_DIARY_DATE",
+    "FACTOR_PREFIX",
+    "MAX_FACTOR_VALUE",
     "MAX_NOTE_CHARS",
+    "OUTCOME_PREFIX",
     "PHASES",
     "SEVERITIES",
     "Diary",
@@ -66,7 +69,13 @@ _EARLIEST_ZONE = dt.timezone(dt.timedelta(hours=14))
 
 _PERIOD = re.compile(r"^period\s*(\d{1,2})\s*,?\s*bottle\s*([A-Za-z])$", re.IGNORECASE)
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
-_COLUMN_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_COLUMN_NAME = re.compile(r"^[a-z][a-z0-9_]*$|^(outcome|factor):[a-z0-9][a-z0-9_]*$")
+OUTCOME_PREFIX = "outcome:"
+"""A person's own 0-10 outcome: column ``outcome:<name>`` (e.g. ``outcome:brain_fog``)."""
+FACTOR_PREFIX = "factor:"
+"""A person's own factor: column ``factor:<name>``, a number (yes/no as 1/0, a count, minutes, hours, a 0-10
+level; ``yes``/``no`` are read as 1/0)."""
+MAX_FACTOR_VALUE = 1_000_000.0
 
 
 def parse_period_label(text: str) -> tuple[int, str] | None:
@@ -125,10 +134,13 @@ class DiaryDay:
     pgic: int | None = None
     side_effects: tuple[tuple[str, str], ...] = ()
     notes: str = ""
+    factors: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self) -> None:
         if not isinstance(self.scores, MappingProxyType):
             object.__setattr__(self, "scores", MappingProxyType(dict(self.scores)))
+        if not isinstance(self.factors, MappingProxyType):
+            object.__setattr__(self, "factors", MappingProxyType(dict(self.factors)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +149,7 @@ class Diary:
 
     days: tuple[DiaryDay, ...]
     outcomes: tuple[str, ...] = CORE_OUTCOMES
+    factors: tuple[str, ...] = ()  # ``factor:<name>`` columns, in the file's order
 
     @property
     def first_date(self) -> dt.date:
@@ -203,8 +216,9 @@ def parse_diary(text: str) -> Diary:
         errors.append(DiaryError(1, None, None, f"no 'date' column; columns allowed: {', '.join(DIARY_COLUMNS)} and extra 0-10 outcome columns"))
     if errors:
         raise DiaryFormatError(errors)
-    extra = [h for h in header if h not in DIARY_COLUMNS]
+    extra = [h for h in header if h not in DIARY_COLUMNS and not h.startswith(FACTOR_PREFIX)]
     outcomes = tuple(h for h in header if h in CORE_OUTCOMES) + tuple(extra)
+    factors = tuple(h for h in header if h.startswith(FACTOR_PREFIX))
 
     days: list[DiaryDay] = []
     seen: dict[dt.date, int] = {}
@@ -215,7 +229,7 @@ def parse_diary(text: str) -> Diary:
             errors.append(DiaryError(line, None, None, f"{len(row)} fields but the header has {len(header)}"))
             continue
         cells = {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
-        day = _parse_row(line, header, cells, outcomes, errors)
+        day = _parse_row(line, header, cells, outcomes, errors, factors)
         if day is None:
             continue
         if day.date in seen:
@@ -229,11 +243,11 @@ def parse_diary(text: str) -> Diary:
     if not days:
         raise DiaryFormatError([DiaryError(2, None, None, "no diary days after the header")])
     days.sort(key=lambda d: d.date)
-    return Diary(days=tuple(days), outcomes=outcomes)
+    return Diary(days=tuple(days), outcomes=outcomes, factors=factors)
 
 
 def _parse_row(line: int, header: list[str], cells: dict[str, str], outcomes: tuple[str, ...],
-               errors: list[DiaryError]) -> DiaryDay | None:
+               errors: list[DiaryError], factor_columns: tuple[str, ...] = ()) -> DiaryDay | None:
     n_before = len(errors)
 
     def err(column: str, message: str) -> None:
@@ -289,6 +303,23 @@ def _parse_row(line: int, header: list[str], cells: dict[str, str], outcomes: tu
             continue
         scores[name] = score
 
+    factors: dict[str, float] = {}
+    for name in factor_columns:
+        value = cells.get(name, "")
+        if not value:
+            continue
+        number = {"yes": 1.0, "no": 0.0}.get(value.lower())
+        if number is None:
+            try:
+                number = float(value)
+                if not math.isfinite(number) or not (0 <= number <= MAX_FACTOR_VALUE):
+                    raise ValueError
+            except ValueError:
+                err(name, f"factor {value!r} is not allowed; allowed: a number from 0 to {MAX_FACTOR_VALUE:,.0f} "
+                          "(yes/no as 1/0 or yes/no, a count, minutes, hours, a 0-10 level), or blank")
+                continue
+        factors[name] = number
+
     pgic = None
     if cells.get("pgic"):
         value = cells["pgic"]
@@ -330,7 +361,7 @@ def _parse_row(line: int, header: list[str], cells: dict[str, str], outcomes: tu
     if len(errors) > n_before or date is None:
         return None
     return DiaryDay(date=date, ldn_dose_mg=dose, dose_time=dose_time, phase=phase, scores=scores,
-                    pgic=pgic, side_effects=tuple(side_effects), notes=notes)
+                    pgic=pgic, side_effects=tuple(side_effects), notes=notes, factors=factors)
 
 
 def _looks_numeric(value: str) -> bool:
@@ -353,13 +384,15 @@ def format_diary(diary: Diary | Iterable[DiaryDay]) -> str:
     Control characters in notes are left out (:func:`ldncare.core.text.strip_control_characters`).
     """
     if isinstance(diary, Diary):
-        days, outcomes = diary.days, diary.outcomes
+        days, outcomes, factors = diary.days, diary.outcomes, diary.factors
     else:
         days = tuple(diary)
         seen = {name for d in days for name in d.scores}
         outcomes = tuple(o for o in CORE_OUTCOMES) + tuple(sorted(seen - set(CORE_OUTCOMES)))
+        factors = tuple(sorted({name for d in days for name in d.factors}))
     extra = [o for o in outcomes if o not in CORE_OUTCOMES]
-    header = ["date", "ldn_dose_mg", "dose_time", "phase", *CORE_OUTCOMES, *extra, "pgic", "side_effects", "notes"]
+    header = ["date", "ldn_dose_mg", "dose_time", "phase", *CORE_OUTCOMES, *extra, *factors, "pgic", "side_effects",
+              "notes"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -370,6 +403,7 @@ def format_diary(diary: Diary | Iterable[DiaryDay]) -> str:
             d.dose_time.strftime("%H:%M") if d.dose_time else "",
             d.phase or "",
             *(_format_number(d.scores.get(o)) for o in (*CORE_OUTCOMES, *extra)),
+            *(_format_number(d.factors.get(f)) for f in factors),
             "" if d.pgic is None else str(d.pgic),
             ";".join(f"{name}:{severity}" for name, severity in d.side_effects),
             strip_control_characters(d.notes),  # never written raw (ldncare.core.text)

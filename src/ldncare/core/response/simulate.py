@@ -21,7 +21,7 @@ from scipy.signal import lfilter
 
 from ldncare.core.response.diary import CORE_OUTCOMES, Diary, DiaryDay
 
-__all__ = ["ar1_noise", "simulate_diary", "simulate_trial_diary"]
+__all__ = ["ar1_noise", "simulate_diary", "simulate_factor_diary", "simulate_trial_diary"]
 
 _BASE_MEANS = {"pain": 6.0, "fatigue": 6.0, "sleep_quality": 4.5, "mood": 5.0}
 
@@ -117,3 +117,35 @@ def simulate_trial_diary(design, key, effect_points: float = 0.0, *, seed: int =
         days.append(DiaryDay(date=date, ldn_dose_mg=design.dose_mg, dose_time=dt.time(22, 0),
                              phase=period.label if write_phase else None, scores={outcome: value}))
     return Diary(days=tuple(days), outcomes=(outcome,))
+
+
+def simulate_factor_diary(*, seed: int = 0, days: int = 180, null_factors: int = 8, effect_points: float = -0.6,
+                          effect_lag: int = 1, outcome_rho: float = 0.6, outcome_sd: float = 1.5,
+                          factor_rho: float = 0.8, start: dt.date = dt.date(2026, 1, 5)) -> Diary:
+    """A diary with ``null_factors`` persistent factors that do nothing (``factor:null_1`` ...) and one,
+    ``factor:true``, that moves pain by ``effect_points`` per unit ``effect_lag`` days later.
+
+    Every factor is a stationary AR(1) series (``factor_rho``: habits persist, e.g. a run of poor
+    sleep) with unit variance, half of them continuous and half yes/no (the AR(1) series above 0);
+    pain is 6 plus AR(1) noise (``outcome_rho``, ``outcome_sd``) plus the true effect. For the
+    calibration of :func:`ldncare.core.response.insights.find_associations` (docs/response.md).
+
+    >>> d = simulate_factor_diary(seed=3)
+    >>> len(d.days), d.factors[-1], len(d.factors)
+    (180, 'factor:true', 9)
+    """
+    rng = np.random.default_rng(seed)
+    names = [f"factor:null_{i + 1}" for i in range(null_factors)] + ["factor:true"]
+    series = {}
+    for index, name in enumerate(names):
+        raw = ar1_noise(rng, days, factor_rho, 1.0)
+        series[name] = (raw > 0).astype(float) if index % 2 else raw - raw.min()  # counts/levels are >= 0
+    driver = series["factor:true"]
+    lagged = np.concatenate([np.full(effect_lag, driver.mean()), driver[:days - effect_lag]]) if effect_lag else driver
+    pain = 6.0 + ar1_noise(rng, days, outcome_rho, outcome_sd) + effect_points * (lagged - driver.mean())
+    pain = np.clip(pain, 0.0, 10.0)
+    out = tuple(DiaryDay(date=start + dt.timedelta(days=i), scores={"pain": round(float(pain[i]), 2)},
+                         factors={name: round(float(values[i]), 3) for name, values in series.items()})
+                for i in range(days))
+    return Diary(days=out, outcomes=("pain",), factors=tuple(names))
+
