@@ -228,6 +228,7 @@
     return waiting().then(function (entries) {
       boxes.forEach(function (box) {
         box.textContent = "";
+        box.classList.toggle("sync-empty", !entries.length);
         if (!entries.length) {
           box.hidden = !box.hasAttribute("data-sync-always");
           box.textContent = "Nothing is waiting to be sent.";
