@@ -105,3 +105,34 @@ def test_every_preparation_is_made_before_use_and_good_until_its_last_day(steps,
             merged.append([dose, days])
     preps = plan_preparations(steps, start=start, form=form[0], preserved=form[1])
     check(preps, [tuple(m) for m in merged], start)
+
+
+TODAY = dt.date(2026, 12, 4)
+near = st.integers(min_value=-40, max_value=400).map(lambda n: TODAY + dt.timedelta(days=n))
+
+
+@settings(max_examples=400, deadline=None)
+@given(first=near, days=st.integers(min_value=1, max_value=180), bud_days=st.sampled_from([14, 35, 180]),
+       made_on=near, bud=near, short=st.one_of(st.none(), near))
+def test_an_accepted_bottle_is_good_for_every_day_it_supplies(first, days, bud_days, made_on, bud, short):
+    from ldncare.core.dosing.preparations import dispensing_problems
+
+    last = first + dt.timedelta(days=days - 1)
+    problems = dispensing_problems(first_use=first, last_use=last, bud_days=bud_days, made_on=made_on,
+                                   beyond_use_date=bud, today=TODAY, supplied_until=short)
+    until = short or last
+    ok = (made_on <= TODAY and made_on <= last and TODAY <= bud <= made_on + dt.timedelta(days=bud_days)
+          and first <= until <= last and bud >= until)
+    assert (not problems) == ok
+    for message in problems.values():
+        assert message.endswith((".", ")"))  # a sentence for a person, not a code
+        assert len(message) > 20
+
+
+def test_the_issue_bud_is_refused_with_what_is_allowed():
+    from ldncare.core.dosing.preparations import dispensing_problems
+
+    problems = dispensing_problems(first_use=TODAY, last_use=TODAY + dt.timedelta(days=13), bud_days=14,
+                                   made_on=TODAY, beyond_use_date=dt.date(9999, 12, 31), today=TODAY)
+    assert problems == {"beyond_use_date": "The beyond-use date 31 Dec 9999 is later than this preparation allows: "
+                                           "made on 04 Dec 2026, its BUD is 14 days, so at most 18 Dec 2026."}

@@ -52,6 +52,7 @@ from ldncare.core.dosing.plan import DosingStep, Plan, PlanError, build_plan
 from ldncare.core.dosing.preparations import (
     PlannedPreparation,
     bud_category_for,
+    dispensing_problems,
     parse_step,
     plan_preparations,
     preparation_bud_limit,
@@ -110,6 +111,7 @@ __all__ = [
     "compound_liquid",
     "compound_placebo_capsules",
     "default_fill_weight_mg",
+    "dispensing_problems",
     "format_label",
     "get_bud_category",
     "get_device",

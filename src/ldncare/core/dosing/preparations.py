@@ -47,6 +47,7 @@ __all__ = [
     "FORMS",
     "PlannedPreparation",
     "bud_category_for",
+    "dispensing_problems",
     "parse_step",
     "plan_preparations",
     "preparation_bud_limit",
@@ -184,3 +185,42 @@ def plan_preparations(
 def _decimal(value) -> Decimal:
     number = Decimal(value.numerator) / Decimal(value.denominator)
     return number.quantize(Decimal(1)) if number == number.to_integral() else number.normalize()
+
+
+def dispensing_problems(*, first_use: dt.date, last_use: dt.date, bud_days: int, made_on: dt.date,
+                        beyond_use_date: dt.date, today: dt.date,
+                        supplied_until: dt.date | None = None) -> dict[str, str]:
+    """What is wrong with recording a bottle of a preparation, by field (empty: nothing).
+
+    The bottle supplies ``first_use`` (the first day not yet supplied) to ``supplied_until``
+    (default ``last_use``). Its BUD may not be later than ``made_on + bud_days``, nor before the
+    last day it supplies; a shorter supply ends on or before the BUD and the rest takes another
+    bottle. A bottle is recorded once made: ``made_on`` is not in the future.
+
+    >>> d = dt.date(2026, 12, 4)
+    >>> dispensing_problems(first_use=d, last_use=d + dt.timedelta(days=13), bud_days=14, made_on=d,
+    ...                     beyond_use_date=dt.date(9999, 12, 31), today=d)["beyond_use_date"][:60]
+    'The beyond-use date 31 Dec 9999 is later than this preparati'
+    """
+    errors: dict[str, str] = {}
+    if made_on > today:
+        errors["made_on"] = "The made-on date is in the future; record a preparation once it is made."
+    elif made_on > last_use:
+        errors["made_on"] = f"Made after the bottle's last day of use ({last_use:%d %b %Y})."
+    limit = made_on + dt.timedelta(days=bud_days)
+    until = supplied_until or last_use
+    if beyond_use_date < today:
+        errors["beyond_use_date"] = "The beyond-use date is in the past."
+    elif beyond_use_date > limit:
+        errors["beyond_use_date"] = (
+            f"The beyond-use date {beyond_use_date:%d %b %Y} is later than this preparation allows: made on "
+            f"{made_on:%d %b %Y}, its BUD is {bud_days} days, so at most {limit:%d %b %Y}.")
+    if supplied_until is not None and not first_use <= supplied_until <= last_use:
+        errors["supplied_until"] = (f"A shorter supply ends between {first_use:%d %b %Y} and the preparation's last "
+                                    f"day of use, {last_use:%d %b %Y}.")
+    elif "beyond_use_date" not in errors and beyond_use_date < until:
+        errors["beyond_use_date"] = (
+            f"The beyond-use date {beyond_use_date:%d %b %Y} is before the bottle's last day of use "
+            f"({until:%d %b %Y}). Make it later (on or after {until - dt.timedelta(days=bud_days):%d %b %Y}), "
+            "or record a shorter supply ('Supplied until', at most the BUD) and dispense the rest later.")
+    return errors

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ldncare.core.dosing import dispensing_problems
 from ldncare.web.access.audit import audit
 from ldncare.web.access.models import AuditEvent
 from ldncare.web.accounts.models import Role
@@ -115,27 +116,11 @@ def dispensing_record(*, request, prescription, preparation_number: int, lot_num
     if prep["state"] == STATE_DISPENSED:
         raise ValidationError({"preparation": f"Preparation {preparation_number} is already dispensed to "
                                               f"{prep['last_use']:%d %b %Y}."})
-    if made_on > today:
-        errors["made_on"] = "The made-on date is in the future; record a preparation once it is made."
-    elif made_on > prep["last_use"]:
-        errors["made_on"] = f"Made after the bottle's last day of use ({prep['last_use']:%d %b %Y})."
-    limit = made_on + dt.timedelta(days=prep["bud_days"])
     first = prep["next_first_use"]
     until = supplied_until or prep["last_use"]
-    if beyond_use_date < today:
-        errors["beyond_use_date"] = "The beyond-use date is in the past."
-    elif beyond_use_date > limit:
-        errors["beyond_use_date"] = (
-            f"The beyond-use date {beyond_use_date:%d %b %Y} is later than this preparation allows: made on "
-            f"{made_on:%d %b %Y}, its BUD is {prep['bud_days']} days, so at most {limit:%d %b %Y}.")
-    if supplied_until is not None and not first <= supplied_until <= prep["last_use"]:
-        errors["supplied_until"] = (f"A shorter supply ends between {first:%d %b %Y} and the preparation's last day of "
-                                    f"use, {prep['last_use']:%d %b %Y}.")
-    elif "beyond_use_date" not in errors and beyond_use_date < until:
-        errors["beyond_use_date"] = (
-            f"The beyond-use date {beyond_use_date:%d %b %Y} is before the bottle's last day of use "
-            f"({until:%d %b %Y}). Make it later (on or after {until - dt.timedelta(days=prep['bud_days']):%d %b %Y}), "
-            "or record a shorter supply ('Supplied until', at most the BUD) and dispense the rest later.")
+    errors.update(dispensing_problems(first_use=first, last_use=prep["last_use"], bud_days=prep["bud_days"],
+                                      made_on=made_on, beyond_use_date=beyond_use_date, today=today,
+                                      supplied_until=supplied_until))
     if checked_by is None or checked_by.role != Role.PHARMACIST or checked_by.pharmacy_id != request.user.pharmacy_id:
         errors["checked_by"] = "Choose the pharmacist of your pharmacy who checked the preparation."
     if errors:
