@@ -77,7 +77,7 @@ def test_visit_report_speaks_to_the_clinician_in_words_not_ids(client, world):
     assert "non responder" not in html
     assert "likely_" not in html
     assert "sleep_quality" not in html
-    for phrase in ("Your scores", "for you", "of you.", "your condition"):
+    for phrase in ("Your scores", "for you", "of you.", "your condition", "your answers", "your prescriber before"):
         assert phrase not in html, phrase
     assert "FINAL" not in html
     assert "Evidence for the patient" in html

@@ -19,6 +19,12 @@ DIARY_COLUMNS = ("date", "ldn_dose_mg", "dose_time", "phase", "pain", "fatigue",
                  "pgic", "side_effects", "notes")
 SCORE_FIELDS = {"pain": "pain_score", "fatigue": "fatigue_score", "sleep_quality": "sleep_quality_score",
                 "mood": "mood_score"}
+# The same verdicts for the clinician's report (the patient's words say "you").
+VERDICT_TEXT_CLINICIAN = {
+    "contraindicated": "The patient's answers include something that must not be combined with LDN.",
+    "caution": "Some of the patient's answers need attention.",
+    "ok": "Nothing in the patient's answers needs special attention.",
+}
 LEVEL_TEXT = {"contraindicated": "Do not combine", "caution": "Caution", "info": "Good to know"}
 VERDICT_TEXT = {
     "contraindicated": "Something you entered must not be combined with LDN. Talk to your prescriber before starting.",
@@ -125,6 +131,7 @@ def screen_profile(profile) -> dict | None:
     return {
         "verdict": result.verdict,
         "verdict_text": VERDICT_TEXT.get(result.verdict, result.verdict),
+        "verdict_text_clinician": VERDICT_TEXT_CLINICIAN.get(result.verdict, result.verdict),
         "findings": [
             {
                 "level": f.level, "level_text": LEVEL_TEXT.get(f.level, f.level), "title": f.title,
