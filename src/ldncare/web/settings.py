@@ -281,6 +281,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ldncare <noreply@localhost>")
 # How long the link that confirms a new e-mail address works (accounts.services.user_email_change_request).
 EMAIL_CHANGE_LINK_MAX_AGE_S = env_int("EMAIL_CHANGE_LINK_MAX_AGE_S", 24 * 60 * 60, minimum=300)
+# How long the one-time link from `ldncare staff-add` works (accounts.services.staff_enrolment_link).
+STAFF_ENROLMENT_LINK_MAX_AGE_S = env_int("STAFF_ENROLMENT_LINK_MAX_AGE_S", 72 * 60 * 60, minimum=300)
 
 # Background work (reminders, notifications; ldncare.web.notify, docs/architecture.md): the Django Tasks
 # API (django-tasks backport). Default: tasks stored in the database already there (no extra server;

@@ -14,8 +14,9 @@ from django.urls import reverse
 from ldncare.web.access.audit import audit
 from ldncare.web.accounts.models import ApiToken, TokenEnd
 
-__all__ = ["EmailLinkError", "user_email_change", "user_email_change_confirm", "user_email_change_request",
-           "user_sessions_end_all", "user_sessions_end_others"]
+__all__ = ["EmailLinkError", "EnrolmentLinkError", "staff_add", "staff_enrolment_link", "staff_enrolment_user",
+           "user_email_change", "user_email_change_confirm", "user_email_change_request", "user_sessions_end_all",
+           "user_sessions_end_others"]
 
 _EMAIL_LINK_SALT = "ldncare.accounts.email-change"
 
@@ -126,3 +127,80 @@ def user_time_zone_change(*, user, time_zone: str) -> None:
         raise ValidationError({"time_zone": problem})
     user.time_zone = time_zone
     user.save(update_fields=["time_zone"])
+
+
+_ENROLMENT_SALT = "ldncare.accounts.staff-enrolment"
+STAFF_ROLES = ("clinician", "pharmacist", "admin")
+
+
+class EnrolmentLinkError(ValueError):
+    """An enrolment link that cannot be used; the message says why, for the page."""
+
+
+def staff_enrolment_link(*, user) -> str:
+    """A one-time link (signed, expiring after ``STAFF_ENROLMENT_LINK_MAX_AGE_S``) where ``user`` sets a password.
+
+    It names the account's current password hash (by a fingerprint): once a password is set,
+    or a newer link replaced it, the link no longer works.
+    """
+    token = signing.dumps({"u": user.pk, "p": _fingerprint(user.password)}, salt=_ENROLMENT_SALT)
+    return settings.SITE_URL + reverse("accounts:enrol", args=[token])
+
+
+def staff_enrolment_user(*, token: str):
+    """The account an enrolment link is for, or :class:`EnrolmentLinkError`."""
+    try:
+        data = signing.loads(token, salt=_ENROLMENT_SALT, max_age=settings.STAFF_ENROLMENT_LINK_MAX_AGE_S)
+    except signing.SignatureExpired:
+        raise EnrolmentLinkError("This enrolment link has expired. Ask your administrator for a new one.") from None
+    except signing.BadSignature:
+        raise EnrolmentLinkError("This enrolment link is not valid. Copy the whole link, or ask your "
+                                 "administrator for a new one.") from None
+    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None or data.get("p") != _fingerprint(user.password):
+        raise EnrolmentLinkError("This enrolment link was already used or replaced by a newer one. Sign in, "
+                                 "or ask your administrator for a new link.")
+    return user
+
+
+@transaction.atomic
+def staff_add(*, role: str, email: str, username: str = "", first_name: str = "", last_name: str = "",
+              practice: str = "", pharmacy: str = "", new_link: bool = False):
+    """Create a staff account without a password (or, with ``new_link``, replace an unused link); return
+    ``(user, link)``. The person sets their password at the link and then enrols the second factor.
+
+    Raises ``ValueError`` with a message for people on bad input.
+    """
+    from django.contrib.auth.hashers import make_password
+    from django.core.validators import validate_email
+
+    from ldncare.web.accounts.models import Pharmacy, Practice
+
+    if role not in STAFF_ROLES:
+        raise ValueError(f"role {role!r} is not a staff role; allowed: {', '.join(STAFF_ROLES)}")
+    try:
+        validate_email(email)
+    except Exception:
+        raise ValueError(f"{email!r} is not an e-mail address") from None
+    if practice and role != "clinician":
+        raise ValueError("--practice is for clinicians only")
+    if pharmacy and role != "pharmacist":
+        raise ValueError("--pharmacy is for pharmacists only")
+    username = username or email
+    users = get_user_model().objects
+    existing = users.filter(models.Q(username=username) | models.Q(email__iexact=email)).first()
+    if existing is not None:
+        if not new_link:
+            raise ValueError(f"an account with the username {username!r} or the address {email!r} exists already; "
+                             "--new-link sends it a new enrolment link if it has not set a password yet")
+        if existing.has_usable_password():
+            raise ValueError(f"{existing.get_username()!r} has set a password already; they reset it from the "
+                             "sign-in page")
+        existing.password = make_password(None)  # a new fingerprint: the older link stops working
+        existing.save(update_fields=["password"])
+        return existing, staff_enrolment_link(user=existing)
+    user = users.create_user(username=username, email=email, password=None, role=role, first_name=first_name,
+                             last_name=last_name, is_staff=role == "admin", is_superuser=role == "admin",
+                             practice=Practice.objects.get_or_create(name=practice)[0] if practice else None,
+                             pharmacy=Pharmacy.objects.get_or_create(name=pharmacy)[0] if pharmacy else None)
+    return user, staff_enrolment_link(user=user)

@@ -8,6 +8,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("enrol/<str:token>/", views.enrol, name="enrol"),
     path("security/", views.security, name="security"),
     path("time-zone/", views.time_zone_change, name="time-zone"),
     path("email/", views.email_change, name="email-change"),

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -43,6 +44,28 @@ def signup(request):
         messages.success(request, "Welcome. A few questions first, so that ldncare can check what matters for you.")
         return redirect("record:onboarding")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def enrol(request, token: str):
+    """The one-time link from ``ldncare staff-add``: the new staff member sets a password, is signed
+    in, and goes on to enrol the second factor. A used, replaced or expired link says so (400)."""
+    try:
+        user = services.staff_enrolment_user(token=token)
+    except services.EnrolmentLinkError as error:
+        response = render(request, "accounts/enrol.html", {"reason": str(error)}, status=400)
+    else:
+        form = SetPasswordForm(user, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            form.save()  # the password fingerprint changes: the link is spent
+            if request.user.is_authenticated:
+                logout(request)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            audit(request, subject=user, object_type="password", action="create", outcome="allowed")
+            messages.success(request, "Your password is set. Now set up two-step sign-in with your phone.")
+            return redirect("accounts:second-factor-setup")
+        response = render(request, "accounts/enrol.html", {"form": form, "enrolling": user})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _next_url(request) -> str:
