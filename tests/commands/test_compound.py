@@ -123,3 +123,14 @@ def test_plan_bad_input_exits_2(args, message):
     result = runner.invoke(app, ["compound", "plan", *args, "--json"])
     assert result.exit_code == 2
     assert message in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--fill-weight-mg", "400"], "fill weight 400 mg is out of range for a Size #3 hard capsule"),
+    (["--fill-weight-mg", "5"], "allowed: 9 to 300 mg"),
+    (["--capsule-size", "size-9"], "unknown capsule size 'size-9'"),
+])
+def test_capsules_bad_fill_weight_or_size_exits_2(args, message):
+    result = runner.invoke(app, ["compound", "capsules", "--strength-mg", "4.5", "--count", "30", *args, "--json"])
+    assert result.exit_code == 2
+    assert message in result.output
