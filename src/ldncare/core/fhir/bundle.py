@@ -1,7 +1,6 @@
 """Bundle plumbing: stable ``urn:uuid`` identities, JSON text, and the reference check.
 
 >>> from ldncare.core.fhir.resources import Bundle
-from ldncare.core.text import strip_control_characters
 >>> bundle = Bundle(type="collection", entry=[{"fullUrl": "urn:uuid:" + stable_id("p", "patient"),
 ...                                          "resource": {"resourceType": "Patient"}}])
 >>> unresolved_references(bundle)
