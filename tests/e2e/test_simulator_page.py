@@ -1,8 +1,11 @@
-"""The simulator page draws its curves with the Plotly served from the plotly package."""
+"""The simulator page draws its curves with the bundled uPlot (static/ldncare/charts.js)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -17,11 +20,13 @@ def test_simulator_draws_curves(live_server, page):
     page.get_by_role("button", name="Simulate").click()
     page.wait_for_url(lambda url: "dose_mg=3" in url)
     for chart in ("#chart-conc", "#chart-occ", "#chart-rebound"):
-        page.wait_for_selector(f"{chart} .main-svg")
-        traces = page.locator(f"{chart} .scatterlayer .trace path.js-line")
-        assert traces.count() >= 1, chart
-        assert len(traces.first.get_attribute("d")) > 200, chart  # a real curve, not an empty path
-    assert page.locator("#chart-occ .scatterlayer .trace").count() == 3  # mu, kappa, delta
+        expect(page.locator(f"{chart} canvas")).to_have_count(1)
+        expect(page.locator(f"{chart}.chart-ready")).to_have_count(1)
+    assert page.locator("#chart-occ .u-legend .u-series").count() == 4  # time, mu, kappa, delta
+    # hovering the plot reads the values of that moment in the legend
+    box = page.locator("#chart-occ .u-over").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator("#chart-occ .u-legend .u-series").nth(1).locator(".u-value")).to_have_text(re.compile(r"^\d"))
     assert page.locator("table.daily tbody tr").count() == 3
     assert page.locator("h1").count() == 1
     assert external == []  # nothing from a CDN

@@ -48,6 +48,7 @@ CLINICIANS = expect(clin_ok="ok", clin_none="ok", clin_revoked="ok")
 PHARMACISTS = expect(pharm_ok="ok", pharm_other="ok")
 RECORD = expect(owner="ok", clin_ok="ok")
 DIARY_WRITE_API = expect(owner="ok", clin_ok="403")
+REMINDERS_API = expect("403", owner="ok", stranger="ok")  # a patient's own reminders; staff have none
 
 SEES_DIARY = {"owner", "clin_ok"}
 SEES_PLAN = {"owner", "clin_ok", "pharm_ok"}
@@ -63,6 +64,13 @@ def _email_link(w) -> str:
     owner.refresh_from_db(fields=["email"])
     return signing.dumps({"u": owner.pk, "old": _fingerprint(owner.email), "new": "new-owner@example.org"},
                          salt=_EMAIL_LINK_SALT)
+
+
+def _stop_token(w) -> str:
+    """The one-click stop link of the owner's check-in reminders (the token is the authority)."""
+    from ldncare.web.notify.messages import stop_token
+
+    return stop_token(user=w["owner"], kind="checkin_reminder")
 
 
 def _pid(w):
@@ -191,7 +199,6 @@ WEB: dict[str, list[tuple]] = {
     "library:about": [("get", lambda w: "/library/about/", None, PUBLIC)],
     "library:claims": [("get", lambda w: "/library/claims/", None, PUBLIC)],
     "simulator:page": [("get", lambda w: "/simulator/?dose_mg=1.5&days=1", None, PUBLIC)],
-    "simulator:plotly-js": [("get", lambda w: "/simulator/plotly.min.js", None, PUBLIC)],
     "login": [("get", lambda w: "/accounts/login/", None, PUBLIC)],
     "logout": [("post", lambda w: "/accounts/logout/", {}, PUBLIC)],
     "password_change": [("get", lambda w: "/accounts/password_change/", None, ANY_SIGNED_IN)],
@@ -226,6 +233,9 @@ WEB: dict[str, list[tuple]] = {
     "access:choose-pharmacy": [("post", lambda w: "/me/sharing/pharmacy/", lambda w: {"pharmacy": w["grant_pharmacy"].pharmacy_id}, PATIENTS)],
     "access:revoke": [("post", lambda w: f"/me/sharing/{w['grant_pharmacy'].pk}/revoke/", {}, expect(owner="ok"))],
     "access:access-log": [("get", lambda w: "/me/access-log/", None, PATIENTS)],
+    "notify:reminders": [("get", lambda w: "/me/reminders/", None, PATIENTS),
+                         ("post", lambda w: "/me/reminders/", {"time_zone": "UTC", "checkin_time": "20:00"}, PATIENTS)],
+    "notify:stop": [("get", lambda w: f"/reminders/stop/{_stop_token(w)}/", None, PUBLIC)],
     "access:clinic": [("get", lambda w: "/clinic/", None, CLINICIANS)],
     "access:redeem": [("post", lambda w: "/clinic/redeem/", {"code": "AAAA-BBBB"}, CLINICIANS)],
     "record:onboarding": [
@@ -283,6 +293,14 @@ API: dict[str, list[tuple]] = {
     "POST /api/v1/simulate": [("post", lambda w: "/api/v1/simulate", {"dose_mg": 4.5, "days": 2}, ANY_SIGNED_IN)],
     "GET /api/v1/evidence/{condition_id}": [("get", lambda w: "/api/v1/evidence/fibromyalgia", None, PUBLIC)],
     "GET /api/v1/alerts": [("get", lambda w: "/api/v1/alerts", None, ANY_SIGNED_IN)],
+    "GET /api/v1/me/reminders": [("get", lambda w: "/api/v1/me/reminders", None, REMINDERS_API)],
+    "PUT /api/v1/me/reminders": [("put", lambda w: "/api/v1/me/reminders", {"time_zone": "UTC", "checkin_time": "20:00",
+                                  "dose_time": None, "channels": []}, REMINDERS_API)],
+    "GET /api/v1/me/push-key": [("get", lambda w: "/api/v1/me/push-key", None, expect("404"))],  # Web Push not set up
+    "POST /api/v1/me/push-subscriptions": [("post", lambda w: "/api/v1/me/push-subscriptions", {
+        "endpoint": "https://push.example.org/x", "keys": {"p256dh": "B" * 87, "auth": "a" * 22}}, REMINDERS_API)],
+    "DELETE /api/v1/me/push-subscriptions": [("delete", lambda w: "/api/v1/me/push-subscriptions?endpoint=https://push.example.org/x",
+                                              None, ANY_SIGNED_IN)],
     "POST /api/v1/alerts/{alert_id}/acknowledge": [("post", lambda w: f"/api/v1/alerts/{_alert(w).uuid}/acknowledge", {}, expect(clin_ok="ok", owner="403"))],
     "GET /api/v1/prescriptions": [("get", lambda w: "/api/v1/prescriptions", None, ANY_SIGNED_IN, SEES_PLAN)],
 }

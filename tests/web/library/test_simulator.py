@@ -1,4 +1,4 @@
-"""The simulator page: the core's result, its bounds, Plotly from the package, and no 500s."""
+"""The simulator page: the core's result, its bounds, charts by the bundled uPlot, and no 500s."""
 
 from __future__ import annotations
 
@@ -20,10 +20,13 @@ def test_default_page_simulates_and_draws(client):
     assert r.status_code == 200
     html = r.content.decode()
     assert html.count("<h1") == 1
-    assert 'src="/simulator/plotly.min.js"' in html
+    assert 'src="/static/vendor/uplot/uPlot.iife.min.js"' in html
+    assert 'src="/static/ldncare/charts.js"' in html
+    assert "plotly" not in html.lower()
     assert "cdn" not in html.lower()
-    assert 'id="sim-data"' in html
-    assert 'id="chart-conc"' in html
+    for chart in ("chart-conc", "chart-occ", "chart-rebound"):
+        assert f'id="{chart}"' in html
+        assert f'<script id="{chart}-data" type="application/json">' in html
 
 
 def test_default_scenario_is_the_validated_one_and_all_three_are_compared(client):
@@ -35,7 +38,7 @@ def test_default_scenario_is_the_validated_one_and_all_three_are_compared(client
     rows = {row["scenario"]: row for row in r.context["compared"]}
     assert set(rows) == {"fast", "compromise", "slow"}
     assert rows["compromise"]["default"]
-    assert "compromise (default) — shown" in html
+    assert "compromise (default), charted" in html
     assert "No plasma" not in html
 
 
@@ -47,7 +50,7 @@ def test_result_is_the_cores_result(client):
     assert r.context["result"]["daily"] == expected
     figures = json.loads(json.dumps(r.context["figures"]))  # what json_script embeds
     assert [f["id"] for f in figures] == ["chart-conc", "chart-occ", "chart-rebound"]
-    assert max(figures[0]["data"][0]["y"]) == pytest.approx(max(row["ntx_cmax_ng_per_ml"] for row in expected), rel=1e-3)
+    assert max(figures[0]["series"][0]["values"]) == pytest.approx(max(row["ntx_cmax_ng_per_ml"] for row in expected), rel=1e-3)
 
 
 def test_hypotheses_and_parameter_provenance_are_shown(client):
@@ -92,17 +95,16 @@ def test_browser_time_with_seconds_is_accepted(client):
     assert client.get("/simulator/", PARAMS | {"time": "08:30:00"}).status_code == 200
 
 
-def test_plotly_is_served_from_the_installed_package(client):
-    from pathlib import Path
+def test_lines_differ_by_dash_and_marker_not_colour_only(client):
+    figures = client.get("/simulator/", PARAMS).context["figures"]
+    for figure in figures:
+        looks = [(tuple(s["dash"]), s["marker"]) for s in figure["series"]]
+        assert len(set(looks)) == len(looks), figure["id"]
+        assert all(len(s["values"]) == len(figure["x"]) for s in figure["series"])
 
-    import plotly
 
-    r = client.get("/simulator/plotly.min.js")
-    assert r.status_code == 200
-    assert r["Content-Type"].startswith("text/javascript")
-    body = r.content
-    assert body == (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
-    assert "max-age" in r["Cache-Control"]
+def test_plotly_is_no_longer_served(client):
+    assert client.get("/simulator/plotly.min.js").status_code == 404
 
 
 def test_errors_are_tied_to_their_fields_for_screen_readers(client):

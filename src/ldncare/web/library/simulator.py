@@ -1,21 +1,17 @@
 """The public simulator page: a thin view over :func:`ldncare.core.pharmacology.simulate`.
 
-The form's bounds are the core's; the charts are drawn in the browser by the Plotly bundled
-in the ``plotly`` Python package (served by :func:`plotly_js`, never a CDN) and the day
-table, parameters and hypothesis labels are server-rendered, so the page works without
+The form's bounds are the core's; the charts are drawn in the browser by ``static/ldncare/charts.js``
+with the uPlot bundled in ``static/vendor/uplot`` (never a CDN; about 20 KB compressed) and the
+day table, parameters and hypothesis labels are server-rendered, so the page works without
 JavaScript.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
-from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from ldncare.core.pharmacology import (
@@ -30,8 +26,8 @@ from ldncare.web.library.forms import SimulatorForm
 
 CHART_DAYS = 14  # the charts show the last two weeks; the table shows every day
 COMPARED = ("mor_occupancy_peak", "mor_occupancy_trough", "mor_hours_ge_50pct")  # the scenarios side by side
-COMPARED_LABELS = {"mor_occupancy_peak": ("Peak", "% blocked"), "mor_occupancy_trough": ("Lowest", "% blocked"),
-                   "mor_hours_ge_50pct": ("≥ 50% blocked", "hours")}
+COMPARED_LABELS = {"mor_occupancy_peak": ("Peak", "%"), "mor_occupancy_trough": ("Lowest", "%"),
+                   "mor_hours_ge_50pct": ("≥ 50%", "hours")}
 COLUMNS = {
     "ntx_cmax_ng_per_ml": ("Naltrexone peak", "ng/mL"),
     "ntx_tmax_h": ("Time to peak", "h after dose"),
@@ -56,28 +52,6 @@ def _fmt(metric: str, value: float) -> str:
     return f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
 
 
-def _plotly_path() -> Path:
-    spec = importlib.util.find_spec("plotly")
-    if spec is None or not spec.submodule_search_locations:
-        raise Http404("plotly is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
-
-
-@lru_cache(maxsize=1)
-def _plotly_bytes() -> bytes:
-    path = _plotly_path()
-    if not path.exists():
-        raise Http404("plotly.min.js not found in the plotly package")
-    return path.read_bytes()
-
-
-@require_GET
-@cache_control(max_age=7 * 86400, public=True)
-def plotly_js(request):
-    """The plotly.js bundle shipped inside the installed ``plotly`` package."""
-    return HttpResponse(_plotly_bytes(), content_type="text/javascript; charset=utf-8")
-
-
 @lru_cache(maxsize=64)
 def _run(dose_mg: float, time: str, form: str, weight_kg: float, hepatic: str, scenario: str, days: int):  # noqa: ANN202
     regimen = daily_at(dose_mg, time, days=days, form=form)  # type: ignore[arg-type]
@@ -92,33 +66,34 @@ def _compared(dose_mg: float, time: str, form: str, weight_kg: float, hepatic: s
             for row in compare_scenarios(regimen, weight_kg=weight_kg, hepatic=hepatic)]
 
 
-def _line(x: np.ndarray, y: np.ndarray, name: str, **extra) -> dict:  # noqa: ANN003
-    return {"type": "scatter", "mode": "lines", "name": name, "x": np.round(x, 3).tolist(),
-            "y": [float(f"{v:.4g}") for v in y], **extra}
+def _line(y: np.ndarray, label: str, unit: str, colour: str, marker: str, dash: list[int]) -> dict:
+    return {"key": label, "label": label, "unit": unit, "colour": colour, "marker": marker, "dash": dash,
+            "values": [float(f"{v:.4g}") for v in y]}
 
 
 def _figures(result) -> list[dict]:  # noqa: ANN001
+    """The three charts as specs for ``static/ldncare/charts.js`` (uPlot): each line has its own
+    dash and marker as well as its colour; markers every few hours so the curves stay readable."""
     t_d = result.t_h / 24.0
     start = max(0.0, result.regimen.days - CHART_DAYS)
     keep = t_d >= start
-    x = t_d[keep]
+    x = np.round(t_d[keep], 3).tolist()
     s = {name: result.series(name)[keep] for name in ("ntx_ng_per_ml", "nal6b_ng_per_ml", "mor_occupancy",
                                                         "kor_occupancy", "dor_occupancy", "rebound_index")}
-    base = {"margin": {"l": 60, "r": 10, "t": 40, "b": 50}, "legend": {"orientation": "h", "y": -0.25},
-            "font": {"family": "system-ui, sans-serif", "color": "#1b1f24"}, "height": 340}
-    xaxis = {"title": {"text": "days since the first dose day began"}}
+    every = max(1, len(x) // 36)
+    common = {"x_kind": "number", "x": x, "x_label": "days since the first dose day began", "marker_every": every}
     return [
-        {"id": "chart-conc", "data": [_line(x, s["ntx_ng_per_ml"], "naltrexone", line={"color": "#0b5cad"}),
-                                      _line(x, s["nal6b_ng_per_ml"], "6β-naltrexol", line={"color": "#8a4b00", "dash": "dot"})],
-         "layout": base | {"title": {"text": "Blood levels (ng/mL)"}, "xaxis": xaxis, "yaxis": {"title": {"text": "ng/mL"}}}},
-        {"id": "chart-occ", "data": [_line(x, 100 * s["mor_occupancy"], "μ (mu)", line={"color": "#0b5cad"}),
-                                     _line(x, 100 * s["kor_occupancy"], "κ (kappa)", line={"color": "#1d6b35", "dash": "dash"}),
-                                     _line(x, 100 * s["dor_occupancy"], "δ (delta)", line={"color": "#8a4b00", "dash": "dot"})],
-         "layout": base | {"title": {"text": f"Brain opioid-receptor blockade (%), scenario {result.scenario}"},
-                           "xaxis": xaxis, "yaxis": {"title": {"text": "% of receptors blocked"}, "range": [0, 100]}}},
-        {"id": "chart-rebound", "data": [_line(x, s["rebound_index"], "rebound index", line={"color": "#a4161a"})],
-         "layout": base | {"title": {"text": "HYPOTHESIS: endorphin rebound index"}, "xaxis": xaxis,
-                           "yaxis": {"title": {"text": "signalling vs drug-free baseline"}}}},
+        common | {"id": "chart-conc", "title": "Blood levels (ng/mL)", "y_label": "ng/mL", "series": [
+            _line(s["ntx_ng_per_ml"], "naltrexone", "ng/mL", "#0b5cad", "circle", []),
+            _line(s["nal6b_ng_per_ml"], "6β-naltrexol", "ng/mL", "#8a4b00", "square", [2, 3])]},
+        common | {"id": "chart-occ", "title": f"Brain opioid-receptor blockade (%), scenario {result.scenario}",
+                  "y_label": "% of receptors blocked", "y_range": [0, 100], "series": [
+            _line(100 * s["mor_occupancy"], "μ (mu)", "%", "#0b5cad", "circle", []),
+            _line(100 * s["kor_occupancy"], "κ (kappa)", "%", "#1d6b35", "triangle", [6, 4]),
+            _line(100 * s["dor_occupancy"], "δ (delta)", "%", "#8a4b00", "square", [2, 3])]},
+        common | {"id": "chart-rebound", "title": "HYPOTHESIS: endorphin rebound index",
+                  "y_label": "signalling vs drug-free baseline", "series": [
+            _line(s["rebound_index"], "rebound index", "vs baseline", "#a4161a", "diamond", [])]},
     ]
 
 

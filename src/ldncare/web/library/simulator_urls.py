@@ -8,5 +8,4 @@ app_name = "simulator"
 
 urlpatterns = [
     path("", simulator.page, name="page"),
-    path("plotly.min.js", simulator.plotly_js, name="plotly-js"),
 ]

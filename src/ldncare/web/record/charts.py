@@ -1,7 +1,16 @@
-"""Server-rendered SVG charts of the diary (matplotlib, no JavaScript)."""
+"""The diary's charts.
+
+:func:`progress_chart` is the spec of the interactive chart on the progress page and the
+clinician's record (drawn in the browser by ``static/ldncare/charts.js`` with the bundled uPlot,
+with a table of the same numbers beside it). :func:`progress_svg` is the printed picture of the
+same data for the visit report, and :func:`day_curve_svg` the modelled day (matplotlib, no
+JavaScript).
+"""
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import io
 
 import matplotlib
@@ -10,12 +19,76 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
+__all__ = ["OUTCOMES", "RANGES", "chart_table", "day_curve_svg", "progress_chart", "progress_svg"]
+
 OUTCOMES = (
     ("pain_score", "Pain", "#a4161a"),
     ("fatigue_score", "Fatigue", "#8a4b00"),
     ("sleep_quality_score", "Sleep quality", "#0b5cad"),
     ("mood_score", "Mood", "#1d6b35"),
 )
+# Each line is told apart by its marker and dash as well as its colour (never colour alone).
+_LOOKS = {
+    "pain_score": ("circle", []),
+    "fatigue_score": ("square", [6, 4]),
+    "sleep_quality_score": ("triangle", [2, 3]),
+    "mood_score": ("diamond", [10, 3, 2, 3]),
+}
+# The date ranges the chart offers: (label, days; None = everything).
+RANGES = (("4 weeks", 28), ("3 months", 91), ("All", None))
+
+
+def _epoch_s(day) -> int:  # noqa: ANN001
+    return calendar.timegm(day.timetuple())
+
+
+def progress_chart(checkins, *, side_effect_text, element_id: str = "progress-chart") -> dict:  # noqa: ANN001
+    """The spec ``charts.js`` draws: the four scores (0–10), the dose taken as a step line on its own
+    axis, the days the dose changed and the side effects reported as events above the plot.
+
+    ``side_effect_text`` turns a report into words (``Vivid dreams (mild)``); blank scores stay
+    blank (``None``): the chart leaves a gap, it never draws a value nobody entered.
+    """
+    checkins = sorted(checkins, key=lambda c: c.date)
+    x = [_epoch_s(c.date) for c in checkins]
+    series = [
+        {"key": field.removesuffix("_score"), "label": label, "unit": "0–10", "colour": colour,
+         "marker": _LOOKS[field][0], "dash": _LOOKS[field][1],
+         "values": [getattr(c, field) for c in checkins]}
+        for field, label, colour in OUTCOMES
+    ]
+    doses = [float(c.ldn_dose_mg) if c.ldn_dose_mg is not None else None for c in checkins]
+    series.append({"key": "dose", "label": "LDN dose", "unit": "mg", "colour": "#4a5360", "marker": "none",
+                   "dash": [1, 0], "axis": "y2", "step": True, "values": doses})
+    events: list[dict] = []
+    previous = None
+    for c, dose in zip(checkins, doses, strict=True):
+        if dose is not None and dose != previous:
+            events.append({"x": _epoch_s(c.date), "kind": "dose", "short": f"{dose:g} mg",
+                           "label": f"{c.date:%-d %b %Y}: dose {dose:g} mg"})
+            previous = dose
+        effects = [side_effect_text(r) for r in c.side_effects.all()]
+        if effects:
+            events.append({"x": _epoch_s(c.date), "kind": "side_effect",
+                           "label": f"{c.date:%-d %b %Y}: " + ", ".join(effects)})
+    return {"id": element_id, "x_kind": "date", "x": x, "x_label": "", "y_label": "Score (0–10)",
+            "y_range": [0, 10], "y2_label": "LDN (mg)", "series": series, "events": events,
+            "ranges": [{"label": label, "days": days} for label, days in RANGES]}
+
+
+def chart_table(spec: dict) -> dict:
+    """The chart's numbers as a table (its accessible alternative): one row per day, a column per
+    line, and what the chart marks that day."""
+    marks: dict[int, list[str]] = {}
+    for event in spec.get("events", ()):
+        marks.setdefault(event["x"], []).append(event["label"].split(": ", 1)[-1])
+    columns = [f"{s['label']} ({s['unit']})" if s.get("unit") else s["label"] for s in spec["series"]]
+    rows = []
+    for i, x in enumerate(spec["x"]):
+        day = datetime.datetime.fromtimestamp(x, tz=datetime.UTC).date()
+        cells = ["—" if s["values"][i] is None else f"{s['values'][i]:g}" for s in spec["series"]]
+        rows.append({"day": day, "cells": cells, "marks": "; ".join(marks.get(x, [])) or "—"})
+    return {"columns": columns, "rows": rows}
 
 
 def progress_svg(checkins, *, title: str = "Outcomes, dose and side effects") -> str:

@@ -24,7 +24,7 @@ from ldncare.web.accounts.models import Role
 from ldncare.web.accounts.templatetags.ldncare_time import day_text
 from ldncare.web.alerts.selectors import alerts_told
 from ldncare.web.record import core_bridge, services
-from ldncare.web.record.charts import progress_svg
+from ldncare.web.record.charts import chart_table, progress_chart, progress_svg
 from ldncare.web.record.forms import (
     CheckInForm,
     DayPickerForm,
@@ -36,6 +36,7 @@ from ldncare.web.record.forms import (
 )
 from ldncare.web.record.models import CheckIn, Plan, Profile, SideEffectReport
 from ldncare.web.record.services import DuplicateDayError
+from ldncare.web.record.templatetags.record_words import side_effect_text
 from ldncare.web.record.vocab import conditions, side_effects
 
 patient_only = role_required(Role.PATIENT)
@@ -218,8 +219,16 @@ def progress(request):
                                               conditions=profile.condition_ids if profile else ())
         if diary.days and trial_state is None else None,
         "day_curve": core_bridge.day_curve(diary.days, plan),
-    }
+    } | _chart_context(list(CheckIn.objects.filter(patient=patient).prefetch_related("side_effects")))
     return render(request, "record/progress.html", context)
+
+
+def _chart_context(checkins) -> dict:  # noqa: ANN001
+    """The interactive diary chart and its table (includes/chart.html); nothing without check-ins."""
+    if not checkins:
+        return {"chart": None, "chart_table": None}
+    spec = progress_chart(checkins, side_effect_text=side_effect_text)
+    return {"chart": spec, "chart_table": chart_table(spec)}
 
 
 @login_required
@@ -312,7 +321,8 @@ def patient(request, public_id):
         "contraindications": core_bridge.contraindications(profile) if request.user.role == Role.CLINICIAN else [],
         "plan": policy.plans_visible_to(request.user).filter(patient=patient, is_current=True).first(),
         "days": policy.checkins_visible_to(request.user).filter(patient=patient)[:14],
-    })
+    } | _chart_context(list(policy.checkins_visible_to(request.user).filter(patient=patient)
+                            .prefetch_related("side_effects"))))
 
 
 @login_required
