@@ -199,6 +199,7 @@ WEB: dict[str, list[tuple]] = {
     "library:about": [("get", lambda w: "/library/about/", None, PUBLIC)],
     "library:claims": [("get", lambda w: "/library/claims/", None, PUBLIC)],
     "simulator:page": [("get", lambda w: "/simulator/?dose_mg=1.5&days=1", None, PUBLIC)],
+    "simulator:plotly-js": [("get", lambda w: "/simulator/plotly.min.js", None, PUBLIC)],
     "login": [("get", lambda w: "/accounts/login/", None, PUBLIC)],
     "logout": [("post", lambda w: "/accounts/logout/", {}, PUBLIC)],
     "password_change": [("get", lambda w: "/accounts/password_change/", None, ANY_SIGNED_IN)],
@@ -208,8 +209,6 @@ WEB: dict[str, list[tuple]] = {
     "password_reset_confirm": [("get", lambda w: "/accounts/reset/MQ/set-password/", None, PUBLIC)],
     "password_reset_complete": [("get", lambda w: "/accounts/reset/done/", None, PUBLIC)],
     "accounts:signup": [("get", lambda w: "/accounts/signup/", None, PUBLIC)],
-    # A staff enrolment link (ldncare staff-add): a link that is not valid answers 400 to everyone.
-    "accounts:enrol": [("get", lambda w: "/accounts/enrol/not-a-valid-link/", None, dict.fromkeys(ACTORS, "400"))],
     "accounts:tokens": [("get", lambda w: "/accounts/tokens/", None, ANY_SIGNED_IN)],
     "accounts:security": [("get", lambda w: "/accounts/security/", None, ANY_SIGNED_IN)],
     "accounts:email-change": [("get", lambda w: "/accounts/email/", None, ANY_SIGNED_IN),

@@ -31,7 +31,9 @@ def plan_dose_time(user, *, today: dt.date | None = None) -> dt.time | None:
     if plan is None or not plan.steps:
         return None
     today = today or dt.date.today()
-    step = next((s for s in plan.steps if s.get("start_date", "") <= today.isoformat() <= s.get("end_date", "")),
+    day = today.isoformat()
+    step = next((s for s in plan.steps
+                 if (s.get("start_date") or "") <= day <= (s.get("end_date") or "9999-12-31")),  # open-ended: no end
                 plan.steps[0])
     try:
         return dt.time.fromisoformat(step["time"])

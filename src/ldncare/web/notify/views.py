@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -23,7 +24,7 @@ _KIND_WORDS = {"checkin_reminder": "check-in reminders", "dose_reminder": "dose 
 @login_required
 def reminders(request):
     if not request.user.is_patient:
-        raise PermissionDenied("Reminders are for patients.")
+        raise Http404("Reminders are for patients.")
     current = reminders_get(request.user)
     initial = {"time_zone": current.time_zone, "checkin_time": current.checkin_time, "dose_time": current.dose_time,
                "channels": list(current.channels)}
