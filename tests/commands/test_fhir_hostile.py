@@ -302,6 +302,17 @@ def pain_without_a_day():
     return b
 
 
+def pain_as_answer_and_snomed_mg():
+    b = base()
+    _, r = find(b, "Observation", pain("2026-03-01"))
+    del r["valueQuantity"]
+    r["valueCodeableConcept"] = {"coding": [{"system": "http://loinc.org", "code": "LA-example", "display": "6"}],
+                                 "text": "6"}
+    _, r = find(b, "MedicationAdministration", lambda r: r["effectiveDateTime"].startswith("2026-03-02"))
+    r["dosage"]["dose"] = {"value": 1.5, "unit": "mg", "system": "http://snomed.info/sct", "code": "258684004"}
+    return b
+
+
 def bom():
     return "\ufeff" + json.dumps(base())
 
@@ -324,6 +335,9 @@ CASES = {
     "unmapped-observation-of-a-device": (device_heart_rate, ("imported", DIARY)),
     "side-effect-of-another-medicine": (side_effect_of_another_medicine, ("imported", DIARY)),
     "pain-without-a-day-is-listed": (pain_without_a_day, ("imported", DIARY)),
+    "pain-as-answer-text-dose-in-snomed-mg": (pain_as_answer_and_snomed_mg, ("imported", DIARY)),
+    "dose-less-than": (raw(dose(1.5), lambda t: t.replace('"value": 1.5, "unit": "mg"', '"value": 1.5, "comparator": "<", "unit": "mg"', 1)),
+                       ("refused", "not an exact dose")),
     "pain-in-mmHg": (pain_in_mmhg, ("refused", "UCUM unit 'mm[Hg]' is not a score unit")),
     "duplicate-diary-day": (dup_panel, ("refused", "2026-03-02 day panel: duplicate")),
     "conflicting-pain-same-day": (conflicting_pain, ("refused", "2026-03-01 score pain: conflict")),

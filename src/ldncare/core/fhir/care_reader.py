@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ldncare.core.dosing.plan import PlanError, to_decimal
-from ldncare.core.fhir.codes import EXT
+from ldncare.core.fhir.codes import EXT, UCUM
 from ldncare.core.fhir.record import PlanStep, PrescribedPlan
 from ldncare.core.fhir.results import FhirImportError
 from ldncare.core.response import TrialDesign
@@ -42,12 +42,18 @@ def _decimal(value: Any, where: str) -> Decimal:
         raise FhirImportError(where, str(exc)) from None
 
 def mg_at(quantity: Any, where: str) -> Decimal:
+    """The value of a Quantity in milligrams: UCUM code ``mg``, or the unit written as mg (any code system)."""
     if not isinstance(quantity, Mapping):
         raise FhirImportError(where, "a quantity in mg is needed")
-    unit = quantity.get("code", quantity.get("unit"))
-    if not isinstance(unit, str) or unit.lower() not in ("mg", "milligram", "milligrams"):
-        raise FhirImportError(where, f"unit {unit!r} is not allowed; allowed: mg")
+    code, unit = quantity.get("code"), quantity.get("unit")
+    ucum_mg = code == "mg" and quantity.get("system") in (UCUM, None)
+    written_mg = isinstance(unit, str) and unit.strip().lower() in ("mg", "milligram", "milligrams")
+    if not (ucum_mg or written_mg):
+        raise FhirImportError(where, f"unit {code if code is not None else unit!r} is not allowed; allowed: mg")
+    if quantity.get("comparator") is not None:
+        raise FhirImportError(where, f"a dose {quantity['comparator']} {quantity.get('value')} mg is not an exact dose")
     return _decimal(quantity.get("value"), f"{where}.value")
+
 
 def read_plan(resource: Mapping, medication: Mapping | None, where: str) -> PrescribedPlan:
     """The titration plan of an ldncare MedicationRequest (its ``plan-protocol`` extension present)."""

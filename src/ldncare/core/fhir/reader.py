@@ -73,6 +73,15 @@ def _shown(value: Any) -> str:
     return repr(text[:60] + ("…" if len(text) > 60 else "")) if isinstance(value, str) else text
 
 
+def _number_in(concept: Any) -> Decimal | None:
+    """A plain number written as the text or a display of a CodeableConcept (an answer "6" of a 0-10 scale)."""
+    if not isinstance(concept, Mapping):
+        return None
+    words = [concept.get("text")] + [c.get("display") for c in concept.get("coding", []) if isinstance(c, Mapping)]
+    numbers = {Decimal(w.strip()) for w in words if isinstance(w, str) and _NUMBER.match(w.strip())}
+    return numbers.pop() if len(numbers) == 1 else None
+
+
 class Reader:
     """Reads one bundle (parsed, validated JSON) into a :class:`PatientRecord`."""
 
@@ -322,7 +331,8 @@ class Reader:
             value, place = self.value(outcome, holder, here), f"entry[{i}]" + here.removeprefix(where)
             if value is None:
                 self.unknown.append(f"{place} Observation/{resource.get('id', '?')}: {outcome} has no exact value "
-                                    "(valueQuantity without a comparator, valueInteger or a number as valueString)")
+                                    "(valueQuantity without a comparator, valueInteger, or a number as valueString "
+                                    "or as the answer's text)")
             else:
                 values.append((outcome, value, place))
         if not values:
@@ -351,6 +361,8 @@ class Reader:
             value = quantity.get("value") if quantity.get("comparator") is None else None  # "<5" is not a score
         elif isinstance(holder.get("valueString"), str) and _NUMBER.match(holder["valueString"].strip()):
             value, at = Decimal(holder["valueString"].strip()), f"{where}.valueString"
+        elif (number := _number_in(holder.get("valueCodeableConcept"))) is not None:
+            value, at = number, f"{where}.valueCodeableConcept"
         else:
             return None
         if value is None:
