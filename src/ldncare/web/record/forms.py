@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from ldncare.core.response.diary import EARLIEST_DIARY_DATE, diary_date_problem
+from ldncare.web.dates import validate_planning_date
 from ldncare.web.record.models import MAX_LDN_DOSE_MG, Profile, SideEffectReport
 from ldncare.web.record.services import CheckInData
 from ldncare.web.record.vocab import conditions, side_effects
@@ -174,7 +175,8 @@ class PlanForm(forms.Form):
         for i in range(self.STEPS):
             required = i == 0
             self.fields[f"step{i}_start"] = forms.DateField(required=required, label=f"Step {i + 1}: from",
-                                                            widget=forms.DateInput(attrs={"type": "date"}))
+                                                            widget=forms.DateInput(attrs={"type": "date"}),
+                                                            validators=[validate_planning_date])
             self.fields[f"step{i}_dose_mg"] = forms.DecimalField(
                 required=required, min_value=Decimal("0.1"), max_value=MAX_LDN_DOSE_MG, decimal_places=2,
                 label=f"Step {i + 1}: dose (mg)")
@@ -233,7 +235,8 @@ class ProtocolPlanForm(forms.Form):
         ("article", "1.5 → 3 → 4.5 mg (the article)"), ("trust", "LDN Research Trust: +1 mg weekly"),
         ("gentle", "Gentle: +0.5 mg every 2 weeks"), ("pediatric", "Pediatric: 0.1 mg/kg/day"),
     ], label="Protocol")
-    start_date = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}),
+                                 validators=[validate_planning_date])
     target_mg = forms.DecimalField(required=False, min_value=Decimal("0.1"), max_value=MAX_LDN_DOSE_MG,
                                    decimal_places=2, label="Target dose (mg, optional)")
     weight_kg = forms.DecimalField(required=False, min_value=Decimal("1"), max_value=Decimal("300"),
