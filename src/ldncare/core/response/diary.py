@@ -39,6 +39,7 @@ __all__ = [
     "FACTOR_PREFIX",
     "MAX_FACTOR_VALUE",
     "MAX_NOTE_CHARS",
+    "MAX_SYMPTOM_CHARS",
     "OUTCOME_PREFIX",
     "PHASES",
     "SEVERITIES",
@@ -52,17 +53,21 @@ __all__ = [
     "parse_diary",
     "parse_period_label",
     "read_diary",
+    "symptom_problems",
     "write_diary",
 ]
 
 PHASES = ("baseline", "titration", "maintenance")
 SEVERITIES = ("mild", "moderate", "severe")
 CORE_OUTCOMES = ("pain", "fatigue", "sleep_quality", "mood")
-DIARY_COLUMNS = ("date", "ldn_dose_mg", "dose_time", "phase", *CORE_OUTCOMES, "pgic", "side_effects", "notes")
+DIARY_COLUMNS = ("date", "ldn_dose_mg", "dose_time", "phase", *CORE_OUTCOMES, "pgic", "side_effects", "symptom",
+                 "symptom_severity", "notes")
 MAX_DOSE_MG = 50.0
 MAX_REPORTED_ERRORS = 20
 MAX_NOTE_CHARS = 2000
 """The longest note of one day (characters), as the check-in page and the API allow."""
+MAX_SYMPTOM_CHARS = 200
+"""The longest symptom in the person's own words ("Something else?") of one day (characters)."""
 EARLIEST_DIARY_DATE = dt.date(2000, 1, 1)
 """The earliest day a check-in may have, as the check-in page and the API allow."""
 _EARLIEST_ZONE = dt.timezone(dt.timedelta(hours=14))
@@ -118,6 +123,32 @@ def diary_date_problem(day: dt.date, *, latest: dt.date) -> str | None:
     return f"day {day.isoformat()} is {where}; allowed: a day from 2000-01-01 to {latest.isoformat()}"
 
 
+def symptom_problems(text: str, severity: str | None) -> dict[str, str]:
+    """What is wrong with a day's symptom in the person's own words, by field (``symptom``,
+    ``symptom_severity``); empty when it can be stored. ``text`` is compared stripped: no text and
+    no severity is no symptom. The one rule for the check-in page, the API and diary files.
+
+    >>> symptom_problems("crushing chest pain", "moderate")
+    {}
+    >>> symptom_problems("chest pain", None)
+    {'symptom_severity': 'say how bad it is: mild, moderate or severe'}
+    >>> symptom_problems("pain\\x07", "mild")["symptom"][:29]
+    'control character U+0007 is n'
+    """
+    text = text.strip()
+    problems: dict[str, str] = {}
+    if (problem := control_character_message(text)) is not None:
+        problems["symptom"] = problem
+    elif len(text) > MAX_SYMPTOM_CHARS:
+        problems["symptom"] = f"the symptom has {len(text)} characters; allowed: at most {MAX_SYMPTOM_CHARS}"
+    if text and severity not in SEVERITIES:
+        problems["symptom_severity"] = ("say how bad it is: mild, moderate or severe" if not severity else
+                                        f"unknown severity {severity!r}; allowed: mild, moderate or severe")
+    elif not text and severity:
+        problems["symptom"] = "describe the symptom, or leave its severity empty"
+    return problems
+
+
 def _period_label(number: int, bottle: str) -> str:
     return f"period {number}, bottle {bottle}"
 
@@ -135,6 +166,8 @@ class DiaryDay:
     side_effects: tuple[tuple[str, str], ...] = ()
     notes: str = ""
     factors: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    symptom: str = ""  # in the person's own words ("Something else?"), as typed
+    symptom_severity: str | None = None  # mild, moderate or severe; set exactly when ``symptom`` is
 
     def __post_init__(self) -> None:
         if not isinstance(self.scores, MappingProxyType):
@@ -352,6 +385,10 @@ def _parse_row(line: int, header: list[str], cells: dict[str, str], outcomes: tu
                 continue
             side_effects.append((side_effect_id, severity))
 
+    symptom, symptom_severity = cells.get("symptom", ""), cells.get("symptom_severity", "").lower() or None
+    for column, problem in symptom_problems(symptom, symptom_severity).items():
+        err(column if column in header else "symptom", problem)
+
     notes = cells.get("notes", "")
     if (problem := control_character_message(notes)) is not None:
         err("notes", problem)
@@ -361,7 +398,8 @@ def _parse_row(line: int, header: list[str], cells: dict[str, str], outcomes: tu
     if len(errors) > n_before or date is None:
         return None
     return DiaryDay(date=date, ldn_dose_mg=dose, dose_time=dose_time, phase=phase, scores=scores,
-                    pgic=pgic, side_effects=tuple(side_effects), notes=notes, factors=factors)
+                    pgic=pgic, side_effects=tuple(side_effects), notes=notes, factors=factors,
+                    symptom=symptom, symptom_severity=symptom_severity if symptom else None)
 
 
 def _looks_numeric(value: str) -> bool:
@@ -381,7 +419,8 @@ def _format_number(value: float | None) -> str:
 def format_diary(diary: Diary | Iterable[DiaryDay]) -> str:
     """The diary as CSV text in the documented column order (round-trips through :func:`parse_diary`).
 
-    Control characters in notes are left out (:func:`ldncare.core.text.strip_control_characters`).
+    Control characters in notes and symptoms are left out (:func:`ldncare.core.text.strip_control_characters`).
+    The ``symptom`` and ``symptom_severity`` columns are written when a day has a symptom in the person's words.
     """
     if isinstance(diary, Diary):
         days, outcomes, factors = diary.days, diary.outcomes, diary.factors
@@ -391,8 +430,9 @@ def format_diary(diary: Diary | Iterable[DiaryDay]) -> str:
         outcomes = tuple(o for o in CORE_OUTCOMES) + tuple(sorted(seen - set(CORE_OUTCOMES)))
         factors = tuple(sorted({name for d in days for name in d.factors}))
     extra = [o for o in outcomes if o not in CORE_OUTCOMES]
+    symptoms = ["symptom", "symptom_severity"] if any(d.symptom for d in days) else []  # only when one was typed
     header = ["date", "ldn_dose_mg", "dose_time", "phase", *CORE_OUTCOMES, *extra, *factors, "pgic", "side_effects",
-              "notes"]
+              *symptoms, "notes"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -406,6 +446,7 @@ def format_diary(diary: Diary | Iterable[DiaryDay]) -> str:
             *(_format_number(d.factors.get(f)) for f in factors),
             "" if d.pgic is None else str(d.pgic),
             ";".join(f"{name}:{severity}" for name, severity in d.side_effects),
+            *((strip_control_characters(d.symptom), d.symptom_severity or "") if symptoms else ()),
             strip_control_characters(d.notes),  # never written raw (ldncare.core.text)
         ])
     return buffer.getvalue()

@@ -14,7 +14,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from ldncare.core.response.diary import MAX_SYMPTOM_CHARS
+
 SCORE_0_10 = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class Severity(models.TextChoices):
+    """How bad a reported side effect or typed symptom is (the core's ``SEVERITIES``)."""
+
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
 MAX_LDN_DOSE_MG = Decimal("50")
 
 
@@ -102,6 +112,11 @@ class CheckIn(models.Model):
         help_text="Patient global impression of change, 1 (very much improved) to 7 (very much worse).",
     )
     notes = models.TextField(blank=True, max_length=2000)
+    symptom = models.CharField(
+        max_length=MAX_SYMPTOM_CHARS, blank=True,
+        help_text="“Something else?”: a symptom in the person's own words, exactly as typed (triaged as free text).")
+    symptom_severity = models.CharField(max_length=10, blank=True, choices=Severity.choices,
+                                        help_text="How bad the typed symptom is; set exactly when the symptom is.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -125,6 +140,11 @@ class CheckIn(models.Model):
                 condition=Q(pgic_score__isnull=True) | Q(pgic_score__gte=1, pgic_score__lte=7),
                 name="record_checkin_pgic_range",
             ),
+            models.CheckConstraint(  # a typed symptom has its severity, and a severity its symptom
+                condition=Q(symptom="", symptom_severity="")
+                | (~Q(symptom="") & Q(symptom_severity__in=Severity.values)),
+                name="record_checkin_symptom_with_severity",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,10 +154,7 @@ class CheckIn(models.Model):
 class SideEffectReport(models.Model):
     """A side effect noted on a check-in day, with its severity (ids from the knowledge data)."""
 
-    class Severity(models.TextChoices):
-        MILD = "mild", "Mild"
-        MODERATE = "moderate", "Moderate"
-        SEVERE = "severe", "Severe"
+    Severity = Severity
 
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="side_effects")
     side_effect_id = models.CharField(max_length=40)
