@@ -238,3 +238,15 @@ def test_trial_bottles_are_made_when_their_bud_covers_their_last_day_and_never_b
         for w in made["worksheets"]:
             counts[w["arm"]] += w["count"]
         assert counts == {"ldn": 3 * (7 * weeks + 3), "placebo": 3 * (7 * weeks + 3)}
+
+
+def test_a_prescription_the_calculator_refuses_cannot_be_recorded(client, world, titration):
+    titration.concentration_mg_per_ml = Decimal("0.1")  # 45 mL per 4.5 mg dose: more than any syringe
+    titration.save()
+    client.force_login(world["pharm_ok"])
+    page = html.unescape(client.get(f"/pharmacy/queue/{titration.uuid}/").content.decode())
+    assert "The calculator refused this prescription" in page
+    assert "Nothing can be recorded until the prescription can be calculated" in page
+    assert "Every preparation is dispensed" not in page
+    assert post(client, titration, checker=world["pharm_ok"]).status_code == 200
+    assert not Dispensing.objects.exists()
