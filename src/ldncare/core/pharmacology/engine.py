@@ -42,6 +42,7 @@ from ldncare.core.pharmacology.subjects import Subjects
 
 __all__ = [
     "DAILY_METRICS",
+    "ENGINES",
     "SCENARIOS",
     "EngineOutput",
     "Scenario",
@@ -51,6 +52,7 @@ __all__ = [
 
 Scenario = Literal["fast", "compromise", "slow"]
 SCENARIOS: tuple[str, ...] = ("fast", "compromise", "slow")
+ENGINES: tuple[str, ...] = ("auto", "numba", "numpy")
 
 #: Per-day figures, in the order of the JSON contract.
 DAILY_METRICS: tuple[str, ...] = (
@@ -219,26 +221,9 @@ def _coefficients(h: float, kmat: np.ndarray, subjects: Subjects, binding: bool,
     return coef
 
 
-def simulate_subjects(regimen: Regimen, subjects: Subjects, scenario: str = "fast", *,
-                      params: ModelParameters | None = None, dt_h: float = 0.25, keep_series: bool = True,
-                      all_receptors: bool = True, gl_nodes: int = 4, refine_h: float = 2.0,
-                      substeps: int = 4) -> EngineOutput:
-    """Simulate every subject on the grid ``regimen.start_h + k dt_h`` up to ``regimen.end_h``.
-
-    Returns time series (if ``keep_series``) and per-day summaries: day *d* is the 24 h
-    window starting at the first dose time + 24 (d-1) h; Tmax is measured from that start.
-    During the first ``refine_h`` hours after each dose (fast absorption) every step is split
-    into ``substeps`` internal steps, which keeps the Hermite interpolation of B accurate.
-
-    >>> from ldncare.core.pharmacology.regimen import daily_at
-    >>> from ldncare.core.pharmacology.subjects import typical_subjects
-    >>> out = simulate_subjects(daily_at(50, "08:00", days=1), typical_subjects(), "fast")
-    >>> round(float(out.daily["ntx_cmax_ng_per_ml"][0, 0]), 1), float(out.daily["ntx_tmax_h"][0, 0])
-    (14.1, 1.0)
-    """
-    p = params or model_parameters()
-    rc1, rc2 = _receptor_constants(scenario, p)
-    binding = scenario != "compromise"
+def _grid(regimen: Regimen, dt_h: float, refine_h: float, substeps: int, p: ModelParameters
+          ) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Steps per day, steps, grid times, bolus and rate inputs, and the refined steps after each dose."""
     spd_f = 24.0 / dt_h
     if abs(spd_f - round(spd_f)) > 1e-9:
         raise ValueError(f"dt_h {dt_h} must divide 24 h")
@@ -252,6 +237,45 @@ def simulate_subjects(regimen: Regimen, subjects: Subjects, scenario: str = "fas
         starts = np.flatnonzero(bolus[:n_steps] + np.diff(np.concatenate([[0.0], rate])) > 0)
         for i in starts:
             refine[i: i + n_refine] = True
+    return spd, n_steps, t, bolus, rate, refine
+
+
+def simulate_subjects(regimen: Regimen, subjects: Subjects, scenario: str = "fast", *,
+                      params: ModelParameters | None = None, dt_h: float = 0.25, keep_series: bool = True,
+                      all_receptors: bool = True, gl_nodes: int = 4, refine_h: float = 2.0,
+                      substeps: int = 4, engine: str = "auto") -> EngineOutput:
+    """Simulate every subject on the grid ``regimen.start_h + k dt_h`` up to ``regimen.end_h``.
+
+    Returns time series (if ``keep_series``) and per-day summaries: day *d* is the 24 h
+    window starting at the first dose time + 24 (d-1) h; Tmax is measured from that start.
+    During the first ``refine_h`` hours after each dose (fast absorption) every step is split
+    into ``substeps`` internal steps, which keeps the Hermite interpolation of B accurate.
+
+    ``engine``: ``"numpy"`` (this module, the reference implementation), ``"numba"`` (the
+    fused compiled kernel of :mod:`~ldncare.core.pharmacology.fused`, daily summaries only)
+    or ``"auto"`` (numba when no series are kept, NumPy otherwise).
+
+    >>> from ldncare.core.pharmacology.regimen import daily_at
+    >>> from ldncare.core.pharmacology.subjects import typical_subjects
+    >>> out = simulate_subjects(daily_at(50, "08:00", days=1), typical_subjects(), "fast")
+    >>> round(float(out.daily["ntx_cmax_ng_per_ml"][0, 0]), 1), float(out.daily["ntx_tmax_h"][0, 0])
+    (14.1, 1.0)
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
+    p = params or model_parameters()
+    rc1, rc2 = _receptor_constants(scenario, p)
+    if engine == "numba" and keep_series:
+        raise ValueError("the numba engine computes daily summaries only; use keep_series=False or engine='numpy'")
+    if engine == "numba" or (engine == "auto" and not keep_series):
+        from ldncare.core.pharmacology.fused import simulate_daily_fused
+
+        spd, n_steps, t, _, _, _ = _grid(regimen, dt_h, refine_h, substeps, p)
+        daily = simulate_daily_fused(regimen, subjects, scenario, params=p, dt_h=dt_h, gl_nodes=gl_nodes,
+                                     refine_h=refine_h, substeps=substeps)
+        return EngineOutput(t_h=t, series={}, daily=daily)
+    binding = scenario != "compromise"
+    spd, n_steps, t, bolus, rate, refine = _grid(regimen, dt_h, refine_h, substeps, p)
     n = subjects.n
 
     kmat = _pk_matrices(subjects, 0.0 if binding else rc1, p)
