@@ -26,23 +26,28 @@ def _recipients(patient) -> list[int]:
                 .values_list("clinician_id", flat=True).distinct())
 
 
-def alerts_raise(*, patient, checkin, effects: Iterable[tuple[str, str]],
+def alerts_raise(*, patient, checkin, effects: Iterable[tuple[str, str]], symptom: tuple[str, str] | None = None,
                  days_on_dose: Callable[[], int] | None = None) -> int:
     """One alert per clinician for each report of the day that triages to urgent or contact-prescriber.
+
+    ``effects``: the chosen side effects ``(id, severity)``; ``symptom``: the day's symptom typed in
+    the person's own words ``(text, severity)`` (triaged as free text; its alert is of kind
+    ``symptom_text`` and keeps the words in ``reported_text``).
 
     No query unless a report alerts (then: the grants, maybe the days on the dose, one insert).
     A report already alerted for that day and level is not alerted again (unique constraint,
     conflicts ignored). Returns the number of alert rows offered.
     """
     reports = core_bridge.alert_reports(
-        effects, days_on_dose=days_on_dose or (lambda: core_bridge.days_on_current_dose(checkin)))
+        effects, days_on_dose=days_on_dose or (lambda: core_bridge.days_on_current_dose(checkin)), symptom=symptom)
     if not reports:
         return 0
     clinicians = _recipients(patient)
     rows = [
-        Alert(kind=Alert.Kind.SIDE_EFFECT, level=r["urgency"], patient=patient, recipient_id=clinician_id,
-              checkin=checkin, day=checkin.date, report_key=r["effect_id"], effect_name=r["name"][:120],
-              severity=r["severity"], title=r["headline"][:200])
+        Alert(kind=Alert.Kind.SYMPTOM_TEXT if "reported_text" in r else Alert.Kind.SIDE_EFFECT, level=r["urgency"],
+              patient=patient, recipient_id=clinician_id, checkin=checkin, day=checkin.date,
+              report_key=r["effect_id"], effect_name=r["name"][:120], severity=r["severity"],
+              reported_text=r.get("reported_text", ""), title=r["headline"][:200])
         for r in reports for clinician_id in clinicians
     ]
     if rows:

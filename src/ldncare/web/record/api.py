@@ -17,6 +17,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict, field_validator
 
+from ldncare.core.response.diary import MAX_SYMPTOM_CHARS, symptom_problems
 from ldncare.web import policy
 from ldncare.web.alerts.api import AlertOut, alert_out, audit_listed
 from ldncare.web.idempotency import run_idempotent
@@ -47,6 +48,25 @@ class SideEffectIO(Schema):
     severity: Literal["mild", "moderate", "severe"]
 
 
+class SymptomIO(Schema):
+    """A symptom in the person's own words ("Something else?"), triaged as free text (red flags first)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(..., min_length=1, max_length=MAX_SYMPTOM_CHARS,
+                      description="As the person typed it, e.g. 'crushing chest pain' (stored stripped, as typed).")
+    severity: Literal["mild", "moderate", "severe"]
+
+    @field_validator("text")
+    @classmethod
+    def _words(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("describe the symptom (at least one character that is not a space)")
+        if problem := symptom_problems(value, "mild").get("symptom"):  # the page's and diary files' rule
+            raise ValueError(problem)
+        return value
+
+
 class CheckInIn(Schema):
     """One diary day. The patient is taken from the address, never from the body."""
 
@@ -61,6 +81,10 @@ class CheckInIn(Schema):
     pgic_score: int | None = Field(None, ge=1, le=7)
     notes: str = Field("", max_length=2000)
     side_effects: list[SideEffectIO] = Field(default_factory=list, max_length=30)
+    symptoms: list[SymptomIO] = Field(
+        default_factory=list, max_length=1,
+        description="At most one a day: a symptom not in the side-effect list, in the person's own words "
+                    "(several can be described in one text). An urgent or contact-prescriber answer alerts the care team.")
 
     @field_validator("date")
     @classmethod
@@ -97,6 +121,7 @@ class CheckInOut(Schema):
     pgic_score: int | None
     notes: str
     side_effects: list[SideEffectIO]
+    symptoms: list[SymptomIO]
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -128,6 +153,7 @@ def checkin_out(c: CheckIn) -> dict:
         "pain_score": c.pain_score, "fatigue_score": c.fatigue_score, "sleep_quality_score": c.sleep_quality_score,
         "mood_score": c.mood_score, "pgic_score": c.pgic_score, "notes": c.notes,
         "side_effects": [{"id": s.side_effect_id, "severity": s.severity} for s in c.side_effects.all()],
+        "symptoms": [{"text": c.symptom, "severity": c.symptom_severity}] if c.symptom else [],
         "created_at": c.created_at, "updated_at": c.updated_at,
     }
 
@@ -153,6 +179,8 @@ def _data(payload: CheckInIn) -> CheckInData:
         sleep_quality_score=payload.sleep_quality_score, mood_score=payload.mood_score,
         pgic_score=payload.pgic_score, notes=payload.notes,
         side_effects=tuple((s.id, s.severity) for s in payload.side_effects),
+        symptom=payload.symptoms[0].text if payload.symptoms else "",
+        symptom_severity=payload.symptoms[0].severity if payload.symptoms else "",
     )
 
 

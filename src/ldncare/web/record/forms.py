@@ -8,7 +8,12 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from ldncare.core.response.diary import EARLIEST_DIARY_DATE, diary_date_problem
+from ldncare.core.response.diary import (
+    EARLIEST_DIARY_DATE,
+    MAX_SYMPTOM_CHARS,
+    diary_date_problem,
+    symptom_problems,
+)
 from ldncare.web.dates import validate_planning_date
 from ldncare.web.record.models import MAX_LDN_DOSE_MG, Profile, SideEffectReport
 from ldncare.web.record.services import CheckInData
@@ -111,6 +116,14 @@ class CheckInForm(forms.Form):
         label="Since starting LDN, my condition overall is…",
     )
     notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Note")
+    # "Something else?": a symptom that is not in the list, in the person's own words (triaged as free text).
+    symptom = forms.CharField(
+        required=False, max_length=MAX_SYMPTOM_CHARS, label="Something else? Describe it in your own words",
+        help_text="For example “pain in my chest” or “black stools”. ldncare reads it and tells you what to do.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "aria-describedby": "id_symptom-help"}),
+    )
+    symptom_severity = forms.ChoiceField(required=False, label="How bad is it?",
+                                         choices=[("", "Choose")] + list(SideEffectReport.Severity.choices))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,6 +146,9 @@ class CheckInForm(forms.Form):
         data = super().clean()
         if data.get("took_dose") and data.get("ldn_dose_mg") in (None, ""):
             self.add_error("ldn_dose_mg", "Give the dose you took, or untick “I took my LDN dose”.")
+        if "symptom" in data and "symptom_severity" in data:  # one rule with the API and diary files
+            for name, problem in symptom_problems(data["symptom"], data["symptom_severity"] or None).items():
+                self.add_error(name, problem[0].upper() + problem[1:] + ".")
         return data
 
     def side_effect_fields(self):
@@ -157,6 +173,8 @@ class CheckInForm(forms.Form):
             side_effects=tuple(
                 (term.id, d[f"se_{term.id}"]) for term in side_effects() if d.get(f"se_{term.id}")
             ),
+            symptom=d.get("symptom") or "",
+            symptom_severity=(d.get("symptom_severity") or "") if d.get("symptom") else "",
         )
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from ldncare.core.response.diary import symptom_problems
 from ldncare.web.access.audit import audit
 from ldncare.web.access.models import AuditEvent
 from ldncare.web.alerts.services import alerts_raise
@@ -52,9 +53,11 @@ class CheckInData:
     pgic_score: int | None = None
     notes: str = ""
     side_effects: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    symptom: str = ""  # "Something else?": as typed (stripped), with its severity ("" when none)
+    symptom_severity: str = ""
 
     VALUE_FIELDS = ("date", "ldn_dose_mg", "dose_time", "pain_score", "fatigue_score",
-                    "sleep_quality_score", "mood_score", "pgic_score", "notes")
+                    "sleep_quality_score", "mood_score", "pgic_score", "notes", "symptom", "symptom_severity")
 
 
 def _validate_side_effects(side_effects) -> list[tuple[str, str]]:
@@ -79,6 +82,8 @@ def checkin_save(*, request, patient, data: CheckInData, checkin: CheckIn | None
     day already holds a different one (:class:`DuplicateDayError`, the API's 409).
     """
     effects = _validate_side_effects(data.side_effects)
+    if problems := symptom_problems(data.symptom, data.symptom_severity):
+        raise ValidationError(problems)
     action = "update"
     if checkin is None:
         checkin = CheckIn.objects.select_for_update().filter(patient=patient, date=data.date).first()
@@ -91,6 +96,7 @@ def checkin_save(*, request, patient, data: CheckInData, checkin: CheckIn | None
         raise DuplicateDayError(f"a check-in for {data.date.isoformat()} already exists")
     for name in CheckInData.VALUE_FIELDS:
         setattr(checkin, name, getattr(data, name))
+    checkin.symptom = checkin.symptom.strip()
     # The field validators hold the same ranges as the table's check constraints, and the
     # one-per-day rule is checked above (and by the unique index, caught below): validating
     # the constraints again here would cost a query and a savepoint each on every save. The
@@ -109,8 +115,9 @@ def checkin_save(*, request, patient, data: CheckInData, checkin: CheckIn | None
     SideEffectReport.objects.bulk_create(
         SideEffectReport(checkin=checkin, side_effect_id=effect_id, severity=severity) for effect_id, severity in effects
     )
-    if effects:  # an urgent or contact-prescriber report alerts every clinician she shares with, now
-        alerts_raise(patient=patient, checkin=checkin, effects=effects)
+    if effects or checkin.symptom:  # an urgent or contact-prescriber report alerts every clinician she shares with, now
+        alerts_raise(patient=patient, checkin=checkin, effects=effects,
+                     symptom=(checkin.symptom, checkin.symptom_severity) if checkin.symptom else None)
     audit(request, subject=patient, object_type="checkin", object_id=checkin.uuid, action=action, outcome=ALLOWED,
           channel=channel)
     return checkin

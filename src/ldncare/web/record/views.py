@@ -121,6 +121,7 @@ def checkin(request, day: str | None = None):
         initial = {
             "date": existing.date, "took_dose": existing.ldn_dose_mg is not None, "ldn_dose_mg": existing.ldn_dose_mg,
             "dose_time": existing.dose_time, "pgic_score": existing.pgic_score, "notes": existing.notes,
+            "symptom": existing.symptom, "symptom_severity": existing.symptom_severity,
             **{f"se_{s.side_effect_id}": s.severity for s in existing.side_effects.all()},
             **{n: getattr(existing, n) for n in ("pain_score", "fatigue_score", "sleep_quality_score", "mood_score")},
         }

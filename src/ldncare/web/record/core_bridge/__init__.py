@@ -16,7 +16,9 @@ from ldncare.web.record.core_bridge.advice import (
     ALERT_OUTCOMES,
     advice_sorted,
     alert_reports,
+    symptom_key,
     triage_report,
+    triage_symptom,
     urgency_rank,
 )
 from ldncare.web.record.core_bridge.care import (
@@ -109,9 +111,11 @@ __all__ = [
     "preview_plan",
     "screen_profile",
     "simulated_day",
+    "symptom_key",
     "to_diary",
     "triage_checkin",
     "triage_report",
+    "triage_symptom",
     "trial_compounding",
     "trial_design",
     "trial_dispensing",

@@ -8,6 +8,7 @@ this module only reverses it for display, so that a page, the API and an alert l
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 
@@ -16,7 +17,8 @@ from ldncare.core.safety.triage import MAX_DAYS, OUTCOMES
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ALERT_OUTCOMES", "advice_sorted", "alert_reports", "triage_report", "urgency_rank"]
+__all__ = ["ALERT_OUTCOMES", "advice_sorted", "alert_reports", "symptom_key", "triage_report", "triage_symptom",
+           "urgency_rank"]
 
 #: Triage outcomes that make an alert for every clinician the patient shares with, most urgent first.
 ALERT_OUTCOMES: tuple[str, ...] = ("urgent_care", "contact_prescriber")
@@ -54,27 +56,56 @@ def triage_report(effect_id: str, severity: str, days: int) -> dict | None:
     }
 
 
-def alert_reports(effects: Iterable[tuple[str, str]], *, days_on_dose: Callable[[], int]) -> list[dict]:
+def symptom_key(text: str) -> str:
+    """The alert's ``report_key`` of a typed symptom: the same words (any case or spacing) give the
+    same key, so saving the day again does not repeat its alert; other words are a new report."""
+    words = " ".join(text.casefold().split())
+    return "text:" + hashlib.sha256(words.encode("utf-8")).hexdigest()[:32]
+
+
+def triage_symptom(text: str, severity: str, days: int) -> dict:
+    """The triage card of a symptom typed in the person's own words (``ldncare.core.safety.triage_text``:
+    red flags first, then the side-effect catalogue, then "contact your prescriber"; never an error).
+
+    ``reported_text`` is what was typed and ``severity`` what was chosen; ``name`` is how the
+    triage read it (a warning sign such as "Chest pain", a catalogue side effect, or the text itself).
+    """
+    result = safety.triage_text(text, severity, min(max(days, 0), MAX_DAYS))
+    return {
+        "effect_id": symptom_key(text), "name": result.effect_name, "severity": severity,
+        "reported_text": text, "urgency": result.outcome, "headline": result.title, "explanation": result.advice,
+        "reasons": [getattr(r, "text", str(r)) for r in result.reasons],
+        "sources": [_source_link(s) for s in result.sources],
+    }
+
+
+def alert_reports(effects: Iterable[tuple[str, str]], *, days_on_dose: Callable[[], int],
+                  symptom: tuple[str, str] | None = None) -> list[dict]:
     """The day's reports whose triage is ``urgent_care`` or ``contact_prescriber``, most urgent first.
 
-    ``effects``: ``(side_effect_id, severity)`` pairs. The triage depends on the days on the
-    current dose only through persistence (which can only raise the level), so each report is
-    first triaged at day 0 and at the longest span: ``days_on_dose`` (a database read) is
-    called only when the two disagree about alerting, and at most once.
+    ``effects``: ``(side_effect_id, severity)`` pairs; ``symptom``: the day's ``(text, severity)``
+    typed in the person's own words, if any (its card has ``reported_text``). The triage depends
+    on the days on the current dose only through persistence (which can only raise the level), so
+    each report is first triaged at day 0 and at the longest span: ``days_on_dose`` (a database
+    read) is called only when the two disagree about alerting, and at most once.
     """
     reports: list[dict] = []
     days: int | None = None
-    for effect_id, severity in effects:
-        at_start = triage_report(effect_id, severity, 0)
+    triages: list[Callable[[int], dict | None]] = [
+        (lambda d, e=effect_id, s=severity: triage_report(e, s, d)) for effect_id, severity in effects]
+    if symptom is not None and symptom[0]:
+        triages.append(lambda d: triage_symptom(symptom[0], symptom[1], d))
+    for triage_at in triages:
+        at_start = triage_at(0)
         if at_start is None:
             continue
         if at_start["urgency"] not in ALERT_OUTCOMES:
-            at_longest = triage_report(effect_id, severity, MAX_DAYS)
+            at_longest = triage_at(MAX_DAYS)
             if at_longest is None or at_longest["urgency"] not in ALERT_OUTCOMES:
                 continue
             if days is None:
                 days = days_on_dose()
-            at_start = triage_report(effect_id, severity, days)
+            at_start = triage_at(days)
             if at_start is None or at_start["urgency"] not in ALERT_OUTCOMES:
                 continue
         reports.append(at_start)

@@ -160,12 +160,15 @@ def days_on_current_dose(checkin) -> int:
 
 
 def triage_checkin(checkin) -> list[dict]:
-    """The triage advice (``ldncare.core.safety.triage_effect``) for each side effect of the day,
-    most urgent first (:func:`~ldncare.web.record.core_bridge.advice.advice_sorted`)."""
-    from ldncare.web.record.core_bridge.advice import advice_sorted, triage_report
+    """The triage advice (``ldncare.core.safety.triage_effect``) for each side effect of the day, and
+    (``triage_text``) for the symptom typed in the person's words, most urgent first
+    (:func:`~ldncare.web.record.core_bridge.advice.advice_sorted`)."""
+    from ldncare.web.record.core_bridge.advice import advice_sorted, triage_report, triage_symptom
 
     days = days_on_current_dose(checkin)
-    cards = (triage_report(r.side_effect_id, r.severity, days) for r in checkin.side_effects.all())
+    cards = [triage_report(r.side_effect_id, r.severity, days) for r in checkin.side_effects.all()]
+    if checkin.symptom:
+        cards.append(triage_symptom(checkin.symptom, checkin.symptom_severity, days))
     return advice_sorted(card for card in cards if card is not None)
 
 
