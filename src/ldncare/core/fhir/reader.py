@@ -409,6 +409,10 @@ class Reader:
             return self.skip(i, resource, "no effective date (effectiveDateTime, effectiveInstant or "
                                           "effectivePeriod), so no diary day")
         taken, at = effective
+        dose = (resource.get("dosage") or {}).get("dose")
+        if dose is None and len(taken) <= 10:
+            return self.skip(i, resource, "neither an amount (dosage.dose) nor a time of day: nothing to record "
+                                          "(a blank dose in the diary means no dose taken)")
         date = self.day(taken, at, i)
         if len(taken) > 10:
             try:
@@ -416,7 +420,6 @@ class Reader:
             except ValueError:
                 raise FhirImportError(at, f"{taken!r} has no valid time of day") from None
             self.claim(date, "dose time", clock, f"entry[{i}]")
-        dose = (resource.get("dosage") or {}).get("dose")
         if dose is not None:
             value = mg_at(dose, f"{where}.dosage.dose")
             if not 0 <= value <= MAX_DOSE_MG:
