@@ -18,6 +18,7 @@ from ldncare.core.response.diary import symptom_problems
 from ldncare.web.access.audit import audit
 from ldncare.web.access.models import AuditEvent
 from ldncare.web.alerts.services import alerts_raise
+from ldncare.web.idempotency import idempotency_forget
 from ldncare.web.record.models import CheckIn, Plan, Profile, SideEffectReport
 from ldncare.web.record.vocab import condition_ids, side_effect_ids
 
@@ -127,6 +128,7 @@ def checkin_save(*, request, patient, data: CheckInData, checkin: CheckIn | None
 def checkin_delete(*, request, patient, checkin: CheckIn, channel: str = "web") -> None:
     object_id = checkin.uuid
     checkin.delete()
+    idempotency_forget(object_id)  # stored API answers hold the deleted day's values
     audit(request, subject=patient, object_type="checkin", object_id=object_id, action="delete", outcome=ALLOWED,
           channel=channel)
 
