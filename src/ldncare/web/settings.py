@@ -265,9 +265,13 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks here first (e
 STATICFILES_DIRS = [Path(__file__).resolve().parent / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # `collectstatic` (an optional deployment step) writes a brotli and a gzip copy of every file.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
+# Served without a collectstatic step. WhiteNoise sends a file's .br or .gz sibling to a browser that
+# accepts it: the bundled libraries (static/vendor) carry theirs in the source tree (kept equal to
+# the file by tests/web/test_static_files.py), so every page's JavaScript travels compressed.
+WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
