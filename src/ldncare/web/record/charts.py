@@ -71,7 +71,9 @@ def progress_chart(checkins, *, side_effect_text, element_id: str = "progress-ch
         if effects:
             events.append({"x": _epoch_s(c.date), "kind": "side_effect",
                            "label": f"{c.date:%-d %b %Y}: " + ", ".join(effects)})
+    span_days = (checkins[-1].date - checkins[0].date).days if checkins else 0
     return {"id": element_id, "x_kind": "date", "x": x, "x_label": "", "y_label": "Score (0–10)",
+            "default_range": 91 if span_days > 91 else None,  # a long diary opens on its last 3 months
             "y_range": [0, 10], "y2_label": "LDN (mg)", "series": series, "events": events,
             "ranges": [{"label": label, "days": days} for label, days in RANGES]}
 

@@ -11,7 +11,6 @@
   "use strict";
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var DAY_S = 86400;
-  var LANE_PX = 16;
 
   function css(name, fallback) {
     var v = getComputedStyle(document.documentElement).getPropertyValue(name);
@@ -80,14 +79,26 @@
     return svg + "</svg>";
   }
 
-  // Events (dose steps, side effects) in lanes above the plot; a label that would overlap the
-  // one before it in its lane goes one row down, so none covers another.
+  // Events (dose steps, side effects) in lanes above the plot, one lane per kind; in its lane an
+  // event that would overlap the one before it goes one row down, so none covers another.
+  var ROWS = {dose: 3, side_effect: 2};
+  var ROW_PX = 13;
+  function laneLayout(spec) {
+    var lanes = {}, top = 2;
+    (spec.events || []).forEach(function (e) {
+      if (!(e.kind in lanes)) { lanes[e.kind] = {top: top, rows: ROWS[e.kind] || 1}; top += (ROWS[e.kind] || 1) * ROW_PX + 2; }
+    });
+    lanes.height = top === 2 ? 0 : top + 4;
+    return lanes;
+  }
+
   function eventsPlugin(spec, lanes) {
     return {
       hooks: {
         draw: function (u) {
           if (!spec.events || !spec.events.length) return;
-          var ctx = u.ctx, dpr = window.devicePixelRatio || 1, top = u.bbox.top, ink = css("--ink", "#1b1f24");
+          var ctx = u.ctx, dpr = window.devicePixelRatio || 1, plotTop = u.bbox.top, ink = css("--ink", "#1b1f24");
+          var origin = plotTop - lanes.height * dpr;
           var min = u.scales.x.min, max = u.scales.x.max;
           ctx.save();
           ctx.font = (11 * dpr) + "px system-ui, sans-serif";
@@ -95,15 +106,15 @@
           var ends = {};
           spec.events.forEach(function (ev) {
             if (ev.x < min || ev.x > max) return;
-            var x = u.valToPos(ev.x, "x", true), lane = lanes[ev.kind] || 0;
-            var text = ev.short || ev.label, w = ctx.measureText(text).width + 10 * dpr;
+            var lane = lanes[ev.kind], x = u.valToPos(ev.x, "x", true);
+            var text = ev.short || "", w = (ev.kind === "dose" ? ctx.measureText("▸ " + text).width + 6 * dpr : 10 * dpr);
             var row = 0;
-            while ((ends[lane + ":" + row] || -1e9) > x && row < 2) row++;
-            ends[lane + ":" + row] = x + w;
-            var y = top - (lanes.count - lane) * LANE_PX * dpr * 1.5 + row * LANE_PX * dpr * 0.5 + LANE_PX * dpr * 0.35;
+            while (row < lane.rows - 1 && (ends[ev.kind + row] || -1e9) > x) row++;
+            ends[ev.kind + row] = Math.max(ends[ev.kind + row] || -1e9, x + w);
+            var y = origin + (lane.top + row * ROW_PX + ROW_PX / 2) * dpr;
             if (ev.kind === "dose") {
               ctx.strokeStyle = css("--muted", "#4a5360"); ctx.lineWidth = dpr; ctx.setLineDash([2 * dpr, 3 * dpr]);
-              ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + u.bbox.height); ctx.stroke(); ctx.setLineDash([]);
+              ctx.beginPath(); ctx.moveTo(x, y + ROW_PX / 2 * dpr); ctx.lineTo(x, plotTop + u.bbox.height); ctx.stroke(); ctx.setLineDash([]);
               ctx.fillStyle = ink; ctx.fillText("▸ " + text, x, y);
             } else {
               ctx.fillStyle = css("--danger", "#a4161a");
@@ -130,8 +141,7 @@
   function build(spec, holder) {
     spec.series.forEach(function (s) { s.colour = tone(s.colour); });
     var grid = css("--grid", "#d5dde6"), ink = css("--ink", "#1b1f24");
-    var kinds = {}, lanes = {count: 0};
-    (spec.events || []).forEach(function (e) { if (!(e.kind in kinds)) { kinds[e.kind] = true; lanes[e.kind] = lanes.count++; } });
+    var lanes = laneLayout(spec);
     var isDate = spec.x_kind === "date";
     var series = [{label: isDate ? "Day" : "Time",
                    value: function (u, v) {
@@ -170,7 +180,7 @@
     var width = Math.max(260, holder.clientWidth);
     var opts = {
       width: width, height: width < 500 ? 260 : 320, series: series, axes: axes, scales: scales,
-      padding: [lanes.count ? lanes.count * LANE_PX * 1.5 + 6 : 12, 8, 0, 0],
+      padding: [lanes.height || 12, 8, 0, 0],
       legend: {live: true, markers: {show: false}}, cursor: {drag: {x: false, y: false}, points: {size: 9}},
       plugins: [eventsPlugin(spec, lanes)],
     };
