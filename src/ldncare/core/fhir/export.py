@@ -13,6 +13,9 @@ The mapping (each row is documented in ``docs/interoperability.md``):
   for the scores (LOINC 72514-3 for pain, local codes otherwise) and PGIC.
 * MedicationAdministration: a logged dose, ``effectiveDateTime`` = the time taken.
 * AdverseEvent: a reported side effect (ldncare side-effect code, HL7 severity).
+* Observation (text only): a symptom in the patient's own words ("Something else?"), the words as
+  ``valueString`` and its severity (HL7 adverse-event severity) as a component; no code is invented
+  for it and it is not attributed to the medication.
 * ResearchStudy + ResearchSubject: the blinded n-of-1 design (periods, bottles), no allocation.
 * Provenance: the diary entered by the patient; everything assembled by ldncare.
 
@@ -80,6 +83,7 @@ __all__ = ["MEDICATION_CODE", "MEDICATION_DISPLAY", "ExportError", "export_bundl
 MEDICATION_CODE = "ldn-compounded"
 MEDICATION_DISPLAY = "Low-dose naltrexone hydrochloride, compounded oral liquid"
 DEVICE_SYSTEM = f"{BASE}/CodeSystem/measuring-device"
+SYMPTOM_TEXT = "Symptom in the patient's own words"
 SURVEY = Coding(system="http://terminology.hl7.org/CodeSystem/observation-category", code="survey", display="Survey")
 
 
@@ -290,6 +294,15 @@ def _day(b: _Builder, day: DiaryDay, patient: Patient, medication: Medication,
             event=_coded(SIDE_EFFECT, side_effect, resolve_side_effect(side_effect).name),
             severity=_coded(ADVERSE_EVENT_SEVERITY, severity, severity.capitalize()),
             suspectEntity=[{"instance": _ref(medication)}]), diary=True)
+    if symptom := strip_control_characters(day.symptom):
+        b.add(Observation(
+            id=b.id("day", date, "symptom"), status="final", category=[CodeableConcept(coding=[SURVEY])],
+            code=CodeableConcept(text=SYMPTOM_TEXT), subject=_ref(patient), effectiveDateTime=date,
+            valueString=symptom,
+            component=[{"code": CodeableConcept(text="severity"),
+                        "valueCodeableConcept": _coded(ADVERSE_EVENT_SEVERITY, day.symptom_severity,
+                                                       day.symptom_severity.capitalize())}]
+            if day.symptom_severity else None), diary=True)
     return panel
 
 

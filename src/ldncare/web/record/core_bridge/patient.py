@@ -50,7 +50,8 @@ def _formula_safe(text: str) -> str:
     return "'" + text if text and text[0] in "=+-@\t" else text
 
 
-CHECKIN_VALUE_FIELDS = ("date", "ldn_dose_mg", "dose_time", *SCORE_FIELDS.values(), "pgic_score", "notes")
+CHECKIN_VALUE_FIELDS = ("date", "ldn_dose_mg", "dose_time", *SCORE_FIELDS.values(), "pgic_score", "notes", "symptom",
+                        "symptom_severity")
 
 
 def _diary_day(values, side_effects, *, safe_text: bool) -> response.DiaryDay:
@@ -65,6 +66,8 @@ def _diary_day(values, side_effects, *, safe_text: bool) -> response.DiaryDay:
         pgic=values["pgic_score"],
         side_effects=tuple(side_effects),
         notes=_formula_safe(notes) if safe_text else notes,
+        symptom=_formula_safe(values["symptom"]) if safe_text else values["symptom"],
+        symptom_severity=values["symptom_severity"] or None,
     )
 
 
