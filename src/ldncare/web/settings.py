@@ -285,6 +285,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ldncare <noreply@localhost>")
 # How long the link that confirms a new e-mail address works (accounts.services.user_email_change_request).
 EMAIL_CHANGE_LINK_MAX_AGE_S = env_int("EMAIL_CHANGE_LINK_MAX_AGE_S", 24 * 60 * 60, minimum=300)
+# Password-reset mails (accounts.views.PasswordResetView): at most this many an hour to one address,
+# and this many requests an hour from one client address; beyond, nothing is sent (same answer).
+PASSWORD_RESET_MAILS_PER_HOUR = env_int("PASSWORD_RESET_MAILS_PER_HOUR", 3, minimum=1)
+PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR", 10, minimum=1)
 # How long the one-time link from `ldncare staff-add` works (accounts.services.staff_enrolment_link).
 STAFF_ENROLMENT_LINK_MAX_AGE_S = env_int("STAFF_ENROLMENT_LINK_MAX_AGE_S", 72 * 60 * 60, minimum=300)
 

@@ -16,6 +16,7 @@ urlpatterns = [
     # Django's sign-in (django-axes counts failures; staff then give their code: accounts.otp).
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/password_change/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("ldncare.web.accounts.urls")),
     path("", include("ldncare.web.access.urls")),

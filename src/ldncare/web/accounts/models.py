@@ -152,9 +152,11 @@ class TokenEnd(models.TextChoices):
 
 def token_expiry():
     """When a token issued now stops working: ``API_TOKEN_MAX_AGE_DAYS`` from now."""
+    import datetime
+
     from django.utils import timezone
 
-    return timezone.now() + timezone.timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
+    return timezone.now() + datetime.timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
 
 
 class ApiTokenQuerySet(models.QuerySet):

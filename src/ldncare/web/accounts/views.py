@@ -6,6 +6,9 @@ audited here). The second-factor gate itself lives in ``ldncare.web.accounts.otp
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -18,7 +21,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from ldncare.web.access.audit import audit
+from ldncare.web.access.audit import audit, client_ip
+from ldncare.web.access.models import AuditEvent
 from ldncare.web.accounts import otp, services
 from ldncare.web.accounts.forms import (
     CodeForm,
@@ -237,6 +241,30 @@ def email_change_confirm(request, token: str):
         return render(request, "accounts/email_confirm_failed.html", {"reason": str(error)}, status=400)
     messages.success(request, f"Your e-mail address is now {email}.")
     return redirect("accounts:security")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled: at most ``PASSWORD_RESET_MAILS_PER_HOUR`` mails to one
+    address and ``PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR`` requests from one client address.
+
+    Over a limit nothing is sent, and the answer is the same "check your e-mail" page as always,
+    so it tells nothing about whether the address has an account. Each request is an audit row
+    (``password_reset``, the e-mail address only as a hash), which is also what is counted:
+    shared by every server process.
+    """
+
+    def form_valid(self, form):
+        digest = hashlib.sha256(form.cleaned_data["email"].strip().lower().encode("utf-8")).hexdigest()[:32]
+        since = timezone.now() - datetime.timedelta(hours=1)
+        recent = AuditEvent.objects.filter(object_type="password_reset", recorded_at__gte=since, outcome="allowed")
+        over = (recent.filter(object_id=digest).count() >= settings.PASSWORD_RESET_MAILS_PER_HOUR
+                or recent.filter(ip_address=client_ip(self.request)).count()
+                >= settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR)
+        audit(self.request, subject=None, object_type="password_reset", object_id=digest, action="create",
+              outcome="denied" if over else "allowed")
+        if over:
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
