@@ -150,18 +150,25 @@ def checkin(request, day: str | None = None):
 
 @cache
 def offline_advice() -> dict[str, dict]:
-    """The day-0 triage of every side effect and severity that needs action now (``urgent_care`` or
-    ``contact_prescriber``), keyed ``"<id>:<severity>"``: offline.js shows it at once when such a
-    report is saved offline, before it can be sent (the server triages it again, with the dose history)."""
-    from ldncare.web.record.core_bridge.advice import triage_report
+    """The day-0 triage of every side effect and severity that needs action now (one of
+    ``ALERT_OUTCOMES``), keyed ``"<id>:<severity>"``, each with its ``rank`` in that order (0 = most
+    urgent, offline.js shows the cards in it): offline.js shows it at once when such a report is saved
+    offline, before it can be sent (the server triages it again, with the dose history).
 
+    ``"symptom-text:<severity>"`` is the answer for a symptom typed in the person's own words: the
+    device cannot read the words (the core's free-text triage runs on the server), so it gives the
+    core's answer for text it has not recognised (contact the prescriber, with the urgent-care line).
+    """
+    from ldncare.web.record.core_bridge.advice import ALERT_OUTCOMES, triage_report, triage_symptom
+
+    keys = ("name", "severity", "urgency", "headline", "explanation")
     table = {}
-    for term in side_effects():
-        for severity in SideEffectReport.Severity.values:
-            card = triage_report(term.id, severity, 0)
-            if card is not None and card["urgency"] in ("urgent_care", "contact_prescriber"):
-                table[f"{term.id}:{severity}"] = {key: card[key] for key in
-                                                  ("name", "severity", "urgency", "headline", "explanation")}
+    for severity in SideEffectReport.Severity.values:
+        cards = [(f"{term.id}:{severity}", triage_report(term.id, severity, 0)) for term in side_effects()]
+        cards.append((f"symptom-text:{severity}", triage_symptom("", severity, 0)))
+        for key, card in cards:
+            if card is not None and card["urgency"] in ALERT_OUTCOMES:
+                table[key] = {k: card[k] for k in keys} | {"rank": ALERT_OUTCOMES.index(card["urgency"])}
     return table
 
 

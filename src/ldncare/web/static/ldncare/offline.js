@@ -105,13 +105,21 @@
     if (took && text("ldn_dose_mg") === "") {
       fieldError(form, "ldn_dose_mg", "Give the dose you took, or untick “I took my LDN dose”."); ok = false;
     }
+    // "Something else?": the words need their severity, and a severity its words (the server checks the rest).
+    var symptom = text("symptom"), symptomSeverity = text("symptom_severity");
+    if (symptom && !symptomSeverity) {
+      fieldError(form, "symptom_severity", "Say how bad it is: mild, moderate or severe."); ok = false;
+    } else if (!symptom && symptomSeverity) {
+      fieldError(form, "symptom", "Describe the symptom, or leave its severity empty."); ok = false;
+    }
     if (!ok) return null;
     var payload = {
       id: uuid4(), date: day,
       ldn_dose_mg: took ? text("ldn_dose_mg") : null, dose_time: took && text("dose_time") ? text("dose_time") : null,
       pain_score: score("pain_score"), fatigue_score: score("fatigue_score"),
       sleep_quality_score: score("sleep_quality_score"), mood_score: score("mood_score"),
-      pgic_score: score("pgic_score"), notes: String(data.get("notes") || ""), side_effects: []
+      pgic_score: score("pgic_score"), notes: String(data.get("notes") || ""), side_effects: [],
+      symptoms: symptom ? [{ text: symptom, severity: symptomSeverity }] : []
     };
     data.forEach(function (value, name) {
       if (name.indexOf("se_") === 0 && value) payload.side_effects.push({ id: name.slice(3), severity: String(value) });
@@ -120,12 +128,21 @@
   }
 
   // Urgent advice does not wait for the connection: the page carries the day-0 triage of every
-  // side effect that needs action (record.views.offline_advice, from ldncare.core.safety).
+  // side effect that needs action (record.views.offline_advice, from ldncare.core.safety), most urgent
+  // first (each card's rank follows ALERT_OUTCOMES). Typed words are read by the server only: offline they
+  // get the core's answer for words it has not recognised, with the urgent-care line.
   function urgentAdvice(entry) {
     var source = document.getElementById("offline-advice");
     if (!source) return [];
     var table = JSON.parse(source.textContent);
-    return entry.payload.side_effects.map(function (s) { return table[s.id + ":" + s.severity]; }).filter(Boolean);
+    var cards = entry.payload.side_effects.map(function (s) { return table[s.id + ":" + s.severity]; });
+    (entry.payload.symptoms || []).forEach(function (s) {
+      var card = table["symptom-text:" + s.severity];
+      if (card) cards.push(Object.assign({}, card, { reportedText: s.text }));
+    });
+    return cards.filter(Boolean).map(function (card, i) { return { card: card, i: i }; })
+      .sort(function (a, b) { return (a.card.rank - b.card.rank) || (a.i - b.i); })
+      .map(function (x) { return x.card; });
   }
 
   function showSavedHere(form, entry) {
@@ -145,7 +162,8 @@
       var article = document.createElement("article");
       article.className = "finding level-" + card.urgency;
       var h = document.createElement("h3");
-      h.textContent = card.name + " (" + card.severity + "): " + card.headline;
+      h.textContent = (card.reportedText ? "“" + card.reportedText + "”" : card.name) + " (" + card.severity + "): "
+        + card.headline;
       var text = document.createElement("p");
       text.textContent = card.explanation;
       var wait = document.createElement("p");
