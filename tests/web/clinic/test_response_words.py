@@ -111,6 +111,9 @@ def test_after_the_trial_ends_its_result_is_shown_to_patient_and_clinician(clien
     assert "averaged 3.1 on LDN and 5.9 on placebo" in html
     assert "The chance that LDN is better than placebo for you" in html
     assert "since starting LDN" not in html
+    trial_page = _text(client.get("/me/trial/").content.decode())
+    assert "The trial ended on" in trial_page
+    assert 'href="/me/progress/"' in trial_page
     client.force_login(world["clin_ok"])
     report = _text(client.get(f"/patients/{world['owner'].public_id}/report/").content.decode())
     assert "pain: inconclusive." in report
