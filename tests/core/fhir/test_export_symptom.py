@@ -39,9 +39,22 @@ def test_a_control_character_is_never_written_and_no_symptom_no_observation():
     assert _symptoms(_bundle(dataclasses.replace(day, symptom="", symptom_severity=None))) == []
 
 
-def test_importing_it_lists_it_instead_of_guessing_a_side_effect():
-    bundle = _bundle(DiaryDay(date=dt.date(2026, 3, 1), scores={"pain": 4}, symptom="mild headache",
-                              symptom_severity="mild"))
+def test_importing_it_gives_back_the_symptom_never_a_guessed_side_effect():
+    day = DiaryDay(date=dt.date(2026, 3, 1), scores={"pain": 4}, symptom="mild headache", symptom_severity="mild")
+    bundle = _bundle(day)
     result = import_bundle(bundle)
-    assert result.record.diary.days[0].side_effects == ()  # never turned into a catalogue side effect
+    (restored,) = result.record.diary.days
+    assert restored.side_effects == ()  # never turned into a catalogue side effect
+    assert (restored.symptom, restored.symptom_severity) == ("mild headache", "mild")
+    assert result.unknown == ()
+    again = bundle_to_json(export_bundle(result.record, recorded=RECORDED))
+    assert json.loads(again) == bundle  # export → import → export is identical
+
+
+def test_a_foreign_text_only_observation_is_still_listed():
+    bundle = _bundle(DiaryDay(date=dt.date(2026, 3, 1), scores={"pain": 4}, symptom="cramps", symptom_severity="mild"))
+    [observation] = _symptoms(bundle)
+    observation["code"]["text"] = "Patient comment"
+    result = import_bundle(bundle)
+    assert result.record.diary.days[0].symptom == ""
     assert any("Observation" in line for line in result.unknown)

@@ -134,6 +134,8 @@ def diary_days(draw):
             pgic=draw(st.none() | st.integers(1, 7)),
             side_effects=tuple((e, draw(st.sampled_from(["mild", "moderate", "severe"]))) for e in effects),
             notes=draw(st.text(st.sampled_from("abc XYZ,;\"'é"), max_size=12)).strip(),
+            **draw(st.sampled_from([{}, {"symptom": "cramps", "symptom_severity": "mild"},
+                                    {"symptom": 'a "sharp", odd ache', "symptom_severity": "severe"}])),
         ))
     return parse_diary(format_diary(days))  # the canonical diary, as a CSV file would give it
 

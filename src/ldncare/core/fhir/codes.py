@@ -44,6 +44,7 @@ __all__ = [
     "PSEUDONYM",
     "RXNORM",
     "SIDE_EFFECT",
+    "SYMPTOM_TEXT",
     "TRIAL_ID",
     "UCUM",
     "UNII",
@@ -106,6 +107,10 @@ LOINC_OUTCOMES: dict[str, tuple[str, str]] = {
 }
 """Diary outcomes with a verified LOINC code (the others are local codes only)."""
 
+
+SYMPTOM_TEXT = "Symptom in the patient's own words"
+"""``Observation.code.text`` (no coding: no code is invented for a person's words) of a symptom typed
+at "Something else?"; ldncare's import reads its own such Observation back as the day's symptom."""
 
 NALTREXONE_RXNORM = ("7243", "naltrexone")
 """RxNorm ingredient (TTY IN) naltrexone: the PharmGKB/ClinPGx drug record PA450588

@@ -44,6 +44,7 @@ from ldncare.core.fhir.codes import (
     PSEUDONYM,
     RXNORM,
     SIDE_EFFECT,
+    SYMPTOM_TEXT,
     TRIAL_ID,
     UCUM,
     UNII,
@@ -83,7 +84,6 @@ __all__ = ["MEDICATION_CODE", "MEDICATION_DISPLAY", "ExportError", "export_bundl
 MEDICATION_CODE = "ldn-compounded"
 MEDICATION_DISPLAY = "Low-dose naltrexone hydrochloride, compounded oral liquid"
 DEVICE_SYSTEM = f"{BASE}/CodeSystem/measuring-device"
-SYMPTOM_TEXT = "Symptom in the patient's own words"
 SURVEY = Coding(system="http://terminology.hl7.org/CodeSystem/observation-category", code="survey", display="Survey")
 
 

@@ -27,6 +27,7 @@ from ldncare.core.fhir.codes import (
     ICD10CM,
     PSEUDONYM,
     SIDE_EFFECT,
+    SYMPTOM_TEXT,
     TRIAL_ID,
     UCUM,
     InvalidCodeError,
@@ -49,6 +50,7 @@ from ldncare.core.response.diary import (
     format_diary,
     parse_diary,
     parse_period_label,
+    symptom_problems,
 )
 
 __all__ = ["MAPPED_TYPES", "ON_CONFLICT", "Conflict", "FhirImportError", "ImportConflictError", "ImportResult",
@@ -246,7 +248,8 @@ class Reader:
             days.append(DiaryDay(
                 date=date, ldn_dose_mg=items.get("dose"), dose_time=items.get("dose time"), phase=items.get("phase"),
                 scores={k.removeprefix("score "): v for k, v in items.items() if k.startswith("score ")},
-                pgic=items.get("pgic"), notes=items.get("notes", ""),
+                pgic=items.get("pgic"), notes=items.get("notes", ""), symptom=items.get("symptom", ""),
+                symptom_severity=items.get("symptom severity"),
                 side_effects=tuple((k.removeprefix("side effect "), v) for k, v in items.items()
                                    if k.startswith("side effect "))))
         seen = {name for d in days for name in d.scores}
@@ -306,6 +309,8 @@ class Reader:
     def observation(self, i: int, resource: Mapping, where: str) -> bool:
         if resource.get("status") in NOT_DATA:
             return self.skip(i, resource, f"status {resource['status']!r}: no value to import")
+        if self.is_symptom(resource):
+            return self.symptom(i, resource, where)
         code = outcome_of(resource.get("code"))
         if code in ("phase", "diary"):
             return self.skip(i, resource, f"{code!r} is not an observation code")
@@ -346,6 +351,26 @@ class Reader:
         if resource.get("note"):
             self.unknown.append(f"entry[{i}] Observation/{resource.get('id', '?')}: note not imported (ldncare keeps "
                                 "notes per day, on the day's panel)")
+        return True
+
+    @staticmethod
+    def is_symptom(resource: Mapping) -> bool:
+        """ldncare's own Observation of a symptom in the patient's words (text-only code, the words as valueString)."""
+        code = resource.get("code") or {}
+        return code.get("text") == SYMPTOM_TEXT and not code.get("coding") and isinstance(resource.get("valueString"), str)
+
+    def symptom(self, i: int, resource: Mapping, where: str) -> bool:
+        if (effective := self.effective(resource, where)) is None:
+            return self.skip(i, resource, "no effective date, so no diary day")
+        text = resource["valueString"]
+        severities = [code for component in resource.get("component", [])
+                      for code in codes_in(component.get("valueCodeableConcept"), ADVERSE_EVENT_SEVERITY)]
+        severity = severities[0] if severities else None
+        for field, problem in symptom_problems(text, severity).items():
+            raise FhirImportError(f"{where}.{'valueString' if field == 'symptom' else 'component'}", problem)
+        date = self.day(*effective, i)
+        self.claim(date, "symptom", text.strip(), f"entry[{i}]")
+        self.claim(date, "symptom severity", severity, f"entry[{i}]")
         return True
 
     def value(self, outcome: str, holder: Mapping, where: str) -> float | int | None:
