@@ -24,8 +24,9 @@ def test_simulator_draws_curves(live_server, page):
         expect(page.locator(f"{chart}.chart-ready")).to_have_count(1)
     assert page.locator("#chart-occ .u-legend .u-series").count() == 4  # time, mu, kappa, delta
     # hovering the plot reads the values of that moment in the legend
-    box = page.locator("#chart-occ .u-over").bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    over = page.locator("#chart-occ .u-over")
+    box = over.bounding_box()
+    over.hover(position={"x": box["width"] / 2, "y": box["height"] / 2})
     expect(page.locator("#chart-occ .u-legend .u-series").nth(1).locator(".u-value")).to_have_text(re.compile(r"^\d"))
     assert page.locator("table.daily tbody tr").count() == 3
     assert page.locator("h1").count() == 1
