@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 def hash_invite_code(code: str) -> str:
@@ -76,10 +78,19 @@ class Grant(models.Model):
         return self.accepted_at is not None and self.revoked_at is None
 
     @property
+    def invite_expires_at(self):
+        """An invitation code works ``INVITATION_MAX_AGE_DAYS`` after it was made (None once used)."""
+        if self.kind != self.Kind.CLINICIAN or self.accepted_at or not self.created_at:
+            return None
+        return self.created_at + datetime.timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+
+    @property
     def status(self) -> str:
         if self.revoked_at:
             return "revoked"
-        return "active" if self.accepted_at else "invited"
+        if self.accepted_at:
+            return "active"
+        return "expired" if self.invite_expires_at and self.invite_expires_at <= timezone.now() else "invited"
 
 
 class AppendOnlyError(Exception):

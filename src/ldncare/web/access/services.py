@@ -5,6 +5,7 @@ Keyword-only, atomic, and each writes its audit row.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -34,7 +35,8 @@ def consent_invite(*, request, patient, email: str = "") -> tuple[Grant, str]:
             subject="An invitation to see a patient's LDN diary on ldncare",
             message=(
                 "A patient invites you to see their ldncare record.\n\n"
-                f"Sign in to ldncare as a clinician and enter this code: {code}\n\n"
+                f"Sign in to ldncare as a clinician and enter this code: {code}\n"
+                f"The code works once, for {settings.INVITATION_MAX_AGE_DAYS} days.\n\n"
                 "The patient can withdraw this at any time."
             ),
             from_email=None,
@@ -56,6 +58,9 @@ def consent_accept(*, request, clinician, code: str) -> Grant:
     )
     if grant is None:
         raise ValidationError({"code": "This code is not valid (already used, withdrawn or mistyped)."})
+    if grant.status == "expired":
+        raise ValidationError({"code": f"This code has expired (codes work for {settings.INVITATION_MAX_AGE_DAYS} "
+                                       "days). Ask your patient for a new one."})
     grant.clinician = clinician
     grant.accepted_at = timezone.now()
     grant.invite_code_sha256 = ""  # one use only

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -43,6 +44,7 @@ def sharing(request, invite_code: str | None = None):
         "invite_form": InviteForm(),
         "pharmacy_form": PharmacyForm(),
         "invite_code": invite_code,
+        "invitation_days": settings.INVITATION_MAX_AGE_DAYS,
     })
 
 
