@@ -63,6 +63,20 @@ def test_a_patient_imports_a_bundle_and_is_told_what_the_database_cannot_keep(ap
                              (dt.date(2026, 3, 3), 4, "")]
 
 
+def test_a_symptom_in_the_patients_words_is_stored_with_its_severity(api, patient):
+    from ldncare.core.response import Diary, DiaryDay
+    from ldncare.web.record.models import CheckIn
+
+    day = DiaryDay(date=dt.date(2026, 3, 4), scores={"pain": 3.0}, symptom="tingling feet", symptom_severity="mild")
+    record = PatientRecord(pseudonym="from-elsewhere", diary=Diary(days=(day,)))
+    body = json.loads(bundle_to_json(export_bundle(record, recorded=dt.datetime(2026, 11, 24, tzinfo=dt.UTC))))
+    response = post(api, patient, body)
+    assert response.status_code == 200, response.content
+    assert response.json()["unknown"] == []
+    checkin = CheckIn.objects.get(patient=patient, date=dt.date(2026, 3, 4))
+    assert (checkin.symptom, checkin.symptom_severity, checkin.pain_score) == ("tingling feet", "mild", 3)
+
+
 def test_a_conflict_answers_422_per_item_and_writes_nothing(api, patient):
     body = bundle()
     i = next(i for i, e in enumerate(body["entry"]) if e["resource"].get("effectiveDateTime") == "2026-03-01"

@@ -132,7 +132,7 @@ def restore_record(patient, record: PatientRecord, *, author=None, on_existing: 
             not_stored.append(f"{where} phase {day.phase!r}: the database keeps no phases")
         checkin = CheckIn(patient=patient, date=day.date, dose_time=day.dose_time, pgic_score=day.pgic,
                           notes=day.notes, ldn_dose_mg=None if day.ldn_dose_mg is None else Decimal(repr(day.ldn_dose_mg)),
-                          **scores)
+                          symptom=day.symptom, symptom_severity=day.symptom_severity or "", **scores)
         try:
             checkin.full_clean(exclude=["patient", "uuid"], validate_unique=False)
         except ValidationError as exc:
