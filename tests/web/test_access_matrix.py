@@ -199,7 +199,6 @@ WEB: dict[str, list[tuple]] = {
     "library:about": [("get", lambda w: "/library/about/", None, PUBLIC)],
     "library:claims": [("get", lambda w: "/library/claims/", None, PUBLIC)],
     "simulator:page": [("get", lambda w: "/simulator/?dose_mg=1.5&days=1", None, PUBLIC)],
-    "simulator:plotly-js": [("get", lambda w: "/simulator/plotly.min.js", None, PUBLIC)],
     "login": [("get", lambda w: "/accounts/login/", None, PUBLIC)],
     "logout": [("post", lambda w: "/accounts/logout/", {}, PUBLIC)],
     "password_change": [("get", lambda w: "/accounts/password_change/", None, ANY_SIGNED_IN)],
@@ -257,18 +256,12 @@ WEB: dict[str, list[tuple]] = {
     "record:diary-csv": [("get", lambda w: "/me/data/diary.csv", None, PATIENTS, {"owner"})],
     "record:account-delete": [("post", lambda w: "/me/data/delete/", {"confirm": "DELETE", "password": "x"}, expect(owner="422", stranger="422"))],
     "record:patient": [("get", lambda w: f"/patients/{_pid(w)}/", None, RECORD, SEES_DIARY | {"clin_ok"})],
-    "record:chart": [("get", lambda w: f"/patients/{_pid(w)}/chart.svg", None, RECORD, SEES_DIARY)],
     "record:patient-plan": [
         ("get", lambda w: f"/patients/{_pid(w)}/plan/", None, expect(clin_ok="ok")),
         ("post", lambda w: f"/patients/{_pid(w)}/plan/", {"target_dose_mg": "3", "step0_start": "2026-02-01", "step0_dose_mg": "1"}, expect(clin_ok="ok", pharm_ok="403")),
     ],
 }
 
-# One pain score from another system (LOINC only): the patient may add it to their own record.
-FHIR_BUNDLE = {"resourceType": "Bundle", "type": "collection", "entry": [{
-    "fullUrl": "urn:uuid:3f1c2a8e-0000-4000-8000-0000000000a1",
-    "resource": {"resourceType": "Observation", "status": "final", "effectiveDateTime": "2026-03-01", "valueInteger": 4,
-                 "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]}}}]}
 API_LOGIN = "login"
 API: dict[str, list[tuple]] = {
     "GET /api/v1/booking/slots": [("get", lambda w: "/api/v1/booking/slots", None, ANY_SIGNED_IN)],
@@ -285,7 +278,6 @@ API: dict[str, list[tuple]] = {
     "GET /api/v1/patients": [("get", lambda w: "/api/v1/patients", None, ANY_SIGNED_IN)],
     "GET /api/v1/patients/{patient_id}/diary": [("get", lambda w: f"/api/v1/patients/{_pid(w)}/diary", None, RECORD, SEES_DIARY)],
     "GET /api/v1/fhir/Patient/{patient_id}/$everything": [("get", lambda w: f"/api/v1/fhir/Patient/{_pid(w)}/$everything", None, RECORD, SEES_DIARY)],
-    "POST /api/v1/fhir/Patient/{patient_id}/$import": [("post", lambda w: f"/api/v1/fhir/Patient/{_pid(w)}/$import", FHIR_BUNDLE, DIARY_WRITE_API)],
     "POST /api/v1/patients/{patient_id}/diary": [("post", lambda w: f"/api/v1/patients/{_pid(w)}/diary", CHECKIN_BODY, DIARY_WRITE_API)],
     "GET /api/v1/patients/{patient_id}/diary/{entry_id}": [("get", lambda w: f"/api/v1/patients/{_pid(w)}/diary/{w['checkin'].uuid}", None, RECORD, SEES_DIARY)],
     "PUT /api/v1/patients/{patient_id}/diary/{entry_id}": [("put", lambda w: f"/api/v1/patients/{_pid(w)}/diary/{w['checkin'].uuid}", CHECKIN_BODY, DIARY_WRITE_API)],

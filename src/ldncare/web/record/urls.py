@@ -20,6 +20,5 @@ urlpatterns = [
     path("me/data/diary.csv", views.diary_export, name="diary-csv"),
     path("me/data/delete/", views.account_delete, name="account-delete"),
     path("patients/<uuid:public_id>/", views.patient, name="patient"),
-    path("patients/<uuid:public_id>/chart.svg", views.chart, name="chart"),
     path("patients/<uuid:public_id>/plan/", views.patient_plan, name="patient-plan"),
 ]

@@ -24,7 +24,7 @@ from ldncare.web.accounts.models import Role
 from ldncare.web.accounts.templatetags.ldncare_time import day_text
 from ldncare.web.alerts.selectors import alerts_told
 from ldncare.web.record import core_bridge, services
-from ldncare.web.record.charts import chart_table, progress_chart, progress_svg
+from ldncare.web.record.charts import chart_table, progress_chart
 from ldncare.web.record.forms import (
     CheckInForm,
     DayPickerForm,
@@ -237,16 +237,6 @@ def _chart_context(checkins) -> dict:  # noqa: ANN001
         return {"chart": None, "chart_table": None}
     spec = progress_chart(checkins, side_effect_text=side_effect_text)
     return {"chart": spec, "chart_table": chart_table(spec)}
-
-
-@login_required
-def chart(request, public_id):
-    patient = policy.get_patient_or_404(request, public_id, part="diary")
-    checkins = list(policy.checkins_visible_to(request.user).filter(patient=patient))
-    svg = progress_svg(checkins)
-    response = HttpResponse(svg, content_type="image/svg+xml")
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _plan_form_save(request, patient, form, *, source: str):
