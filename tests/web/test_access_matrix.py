@@ -262,6 +262,11 @@ WEB: dict[str, list[tuple]] = {
     ],
 }
 
+# One pain score from another system (LOINC only): the patient may add it to their own record.
+FHIR_BUNDLE = {"resourceType": "Bundle", "type": "collection", "entry": [{
+    "fullUrl": "urn:uuid:3f1c2a8e-0000-4000-8000-0000000000a1",
+    "resource": {"resourceType": "Observation", "status": "final", "effectiveDateTime": "2026-03-01", "valueInteger": 4,
+                 "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]}}}]}
 API_LOGIN = "login"
 API: dict[str, list[tuple]] = {
     "GET /api/v1/booking/slots": [("get", lambda w: "/api/v1/booking/slots", None, ANY_SIGNED_IN)],
@@ -278,6 +283,7 @@ API: dict[str, list[tuple]] = {
     "GET /api/v1/patients": [("get", lambda w: "/api/v1/patients", None, ANY_SIGNED_IN)],
     "GET /api/v1/patients/{patient_id}/diary": [("get", lambda w: f"/api/v1/patients/{_pid(w)}/diary", None, RECORD, SEES_DIARY)],
     "GET /api/v1/fhir/Patient/{patient_id}/$everything": [("get", lambda w: f"/api/v1/fhir/Patient/{_pid(w)}/$everything", None, RECORD, SEES_DIARY)],
+    "POST /api/v1/fhir/Patient/{patient_id}/$import": [("post", lambda w: f"/api/v1/fhir/Patient/{_pid(w)}/$import", FHIR_BUNDLE, DIARY_WRITE_API)],
     "POST /api/v1/patients/{patient_id}/diary": [("post", lambda w: f"/api/v1/patients/{_pid(w)}/diary", CHECKIN_BODY, DIARY_WRITE_API)],
     "GET /api/v1/patients/{patient_id}/diary/{entry_id}": [("get", lambda w: f"/api/v1/patients/{_pid(w)}/diary/{w['checkin'].uuid}", None, RECORD, SEES_DIARY)],
     "PUT /api/v1/patients/{patient_id}/diary/{entry_id}": [("put", lambda w: f"/api/v1/patients/{_pid(w)}/diary/{w['checkin'].uuid}", CHECKIN_BODY, DIARY_WRITE_API)],
