@@ -138,6 +138,9 @@
     return out;
   }
 
+  // The plot keeps its height on a phone; the event lanes above it come on top.
+  function plotHeight(width, lanes) { return (width < 500 ? 240 : 280) + (lanes.height || 0); }
+
   function build(spec, holder) {
     spec.series.forEach(function (s) { s.colour = tone(s.colour); });
     var grid = css("--grid", "#d5dde6"), ink = css("--ink", "#1b1f24");
@@ -179,7 +182,7 @@
     var data = [spec.x].concat(spec.series.map(function (s) { return s.values; }));
     var width = Math.max(260, holder.clientWidth);
     var opts = {
-      width: width, height: width < 500 ? 260 : 320, series: series, axes: axes, scales: scales,
+      width: width, height: plotHeight(width, lanes), series: series, axes: axes, scales: scales,
       padding: [lanes.height || 12, 8, 0, 0],
       legend: {live: true, markers: {show: false}}, cursor: {drag: {x: false, y: false}, points: {size: 9}},
       plugins: [eventsPlugin(spec, lanes)],
@@ -244,7 +247,7 @@
 
     var resize = function () {
       var w = Math.max(260, holder.clientWidth);
-      if (Math.abs(w - u.width) > 2) u.setSize({width: w, height: w < 500 ? 260 : 320});
+      if (Math.abs(w - u.width) > 2) u.setSize({width: w, height: plotHeight(w, laneLayout(spec))});
     };
     if (typeof ResizeObserver !== "undefined") new ResizeObserver(resize).observe(figure);
     else window.addEventListener("resize", resize);
