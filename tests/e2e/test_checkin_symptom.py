@@ -1,0 +1,62 @@
+"""'Something else?' on a phone (issue 13): a red flag typed in the patient's own words is triaged
+as free text, its urgent card is in view after Save, before the routine one, and the clinician
+reads the patient's words first on the dashboard. Screenshots go to ``test-results/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from .conftest import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def test_a_typed_red_flag_is_in_view_after_save_and_reaches_the_clinician(live_server, browser, page, patient,
+                                                                          clinician, password):
+    from ldncare.web.access.models import Grant
+    from ldncare.web.alerts.models import Alert
+
+    Grant.objects.create(patient=patient, kind="clinician", clinician=clinician, accepted_at=timezone.now())
+    base = live_server.url
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert page.viewport_size["width"] == 390
+
+    sign_in(page, base, patient.username, password)
+    page.goto(base + "/me/checkin/")
+    page.get_by_text("Side effects today?").click()
+    page.get_by_label("Headache").select_option("mild")
+    # Words without a severity: the error is next to the field, nothing is saved.
+    page.get_by_label("Something else? Describe it in your own words").fill("crushing chest pain")
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.locator(".field-errors", has_text="Say how bad it is")).to_be_visible()
+    assert not Alert.objects.exists()
+    page.get_by_label("How bad is it?").select_option("moderate")
+    page.get_by_role("button", name="Save check-in").click()
+
+    expect(page.locator("#checkin-result")).to_be_focused()
+    urgent = page.locator("article.level-urgent_care").first
+    routine = page.locator("article.level-expected_transient").first
+    expect(urgent).to_be_in_viewport()
+    expect(urgent).to_contain_text("“crushing chest pain” (moderate): Get urgent medical care")
+    expect(urgent).to_contain_text("ldncare has alerted Lin Chen")
+    assert urgent.bounding_box()["y"] < routine.bounding_box()["y"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(ARTIFACTS / "checkin-symptom-urgent-390.png"))
+    assert_accessible(page)
+
+    doctor = browser.new_context(viewport={"width": 1280, "height": 900})
+    dpage = doctor.new_page()
+    sign_in(dpage, base, clinician.username, password)
+    dpage.goto(base + "/clinic/")
+    needs = dpage.get_by_role("region", name="Needs your action: 1 report")
+    expect(needs).to_contain_text("In the patient's words: “crushing chest pain”")
+    dpage.screenshot(path=str(ARTIFACTS / "clinic-symptom-alert-1280.png"), full_page=True)
+    alert = Alert.objects.get(recipient=clinician)
+    assert (alert.kind, alert.level, alert.reported_text) == ("symptom_text", "urgent_care", "crushing chest pain")
+    doctor.close()
