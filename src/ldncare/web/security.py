@@ -1,5 +1,5 @@
 """Small middlewares: Content-Security-Policy, the absolute session lifetime, no caching of health
-data, the body-size cap and NUL characters in JSON.
+data, the body-size cap and control characters in free text (:class:`FreeTextMiddleware`).
 
 * :class:`ContentSecurityPolicyMiddleware` sets ``settings.CONTENT_SECURITY_POLICY`` on every
   HTML response that does not already carry one. Scripts come only from this origin (no inline
@@ -17,6 +17,7 @@ data, the body-size cap and NUL characters in JSON.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -26,9 +27,13 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 
+from ldncare.core.text import (
+    control_character_message,
+)
+
 __all__ = [
     "SESSION_STARTED_KEY", "AbsoluteSessionLifetimeMiddleware", "ContentSecurityPolicyMiddleware",
-    "NoStoreMiddleware", "RejectNulInJsonMiddleware", "UploadLimitMiddleware", "carries_health_data",
+    "FreeTextMiddleware", "NoStoreMiddleware", "UploadLimitMiddleware", "carries_health_data",
 ]
 
 SESSION_STARTED_KEY = "_ldncare_auth_started_at"
@@ -74,11 +79,26 @@ class AbsoluteSessionLifetimeMiddleware:
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
-class RejectNulInJsonMiddleware:
-    """Answer 422 to a JSON body holding a NUL character (U+0000), in any field.
+def _json_problems(value, loc: list) -> list[dict]:
+    """Field errors for every string in a parsed JSON value that holds a forbidden control character."""
+    if isinstance(value, str):
+        problem = control_character_message(value)
+        return [{"loc": loc, "msg": problem, "type": "value_error"}] if problem else []
+    if isinstance(value, dict):
+        return [e for key, item in value.items() for e in _json_problems(key, [*loc, "(key)"]) + _json_problems(item, [*loc, key])]
+    if isinstance(value, list):
+        return [e for i, item in enumerate(value) for e in _json_problems(item, [*loc, i])]
+    return []
 
-    No ldncare value may contain one, and PostgreSQL refuses NUL in text columns (a 500
-    otherwise). Forms are covered by Django's ``ProhibitNullCharactersValidator``.
+
+class FreeTextMiddleware:
+    """One rule for control characters in what API clients send (``ldncare.core.text``).
+
+    * JSON bodies (the API, offline sync): a string holding a forbidden control character (C0 but
+      TAB/LF/CR, DEL, C1, a lone surrogate; NUL too, which PostgreSQL cannot store) answers 422
+      with the field's path and the character, and nothing is written.
+    Pages refuse the same characters in their forms: diary notes by the same rule
+    (``ldncare.core.response.diary``), NUL in every field by Django's own validator.
     """
 
     def __init__(self, get_response):
@@ -86,15 +106,28 @@ class RejectNulInJsonMiddleware:
 
     def __call__(self, request):
         if request.method in {"POST", "PUT", "PATCH"} and request.content_type == "application/json":
-            try:
-                body = request.body
-            except Exception:  # RequestDataTooBig: let the normal handling answer it
-                return self.get_response(request)
-            if b"\x00" in body or _JSON_NUL.search(body):
-                error = "NUL characters (U+0000) are not allowed"
-                return JsonResponse({"detail": "Invalid input",
-                                     "errors": [{"loc": ["body"], "msg": error, "type": "value_error"}]}, status=422)
+            refused = self._json_refusal(request)
+            if refused is not None:
+                return refused
         return self.get_response(request)
+
+    @staticmethod
+    def _json_refusal(request):
+        try:
+            body = request.body
+        except Exception:  # RequestDataTooBig: let the normal handling answer it
+            return None
+        errors = []
+        if b"\x00" in body or _JSON_NUL.search(body):
+            errors = [{"loc": ["body"], "msg": "NUL characters (U+0000) are not allowed", "type": "value_error"}]
+        else:
+            try:
+                errors = _json_problems(json.loads(body), ["body"]) if body else []
+            except (ValueError, RecursionError):
+                return None  # not JSON: the API answers that itself
+        if errors:
+            return JsonResponse({"detail": "Invalid input", "errors": errors[:20]}, status=422)
+        return None
 
 
 def carries_health_data(request) -> bool:

@@ -211,7 +211,7 @@ MIDDLEWARE = [
     "ldncare.web.security.AbsoluteSessionLifetimeMiddleware",
     "ldncare.web.accounts.otp.SecondFactorMiddleware",
     "ldncare.web.security.ContentSecurityPolicyMiddleware",
-    "ldncare.web.security.RejectNulInJsonMiddleware",
+    "ldncare.web.security.FreeTextMiddleware",  # control characters in JSON strings: 422
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires: turns a lockout into its answer
 ]
 
