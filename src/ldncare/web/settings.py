@@ -192,6 +192,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ldncare.web.notify",
+    "ldncare.web.tracking",
 ]
 
 MIDDLEWARE = [
