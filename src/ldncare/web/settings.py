@@ -290,6 +290,8 @@ EMAIL_CHANGE_LINK_MAX_AGE_S = env_int("EMAIL_CHANGE_LINK_MAX_AGE_S", 24 * 60 * 6
 # and this many requests an hour from one client address; beyond, nothing is sent (same answer).
 PASSWORD_RESET_MAILS_PER_HOUR = env_int("PASSWORD_RESET_MAILS_PER_HOUR", 3, minimum=1)
 PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR", 10, minimum=1)
+# Sign-up: how often an hour one client address may meet a taken username before sign-up waits.
+SIGNUP_TAKEN_PER_HOUR = env_int("SIGNUP_TAKEN_PER_HOUR", 5, minimum=1)
 # A patient's invitation code for a clinician works this many days (access.Grant.invite_expires_at).
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14, minimum=1)
 # How long the one-time link from `ldncare staff-add` works (accounts.services.staff_enrolment_link).

@@ -37,11 +37,31 @@ from ldncare.web.accounts.forms import (
 from ldncare.web.accounts.models import ApiToken, TokenEnd
 
 
+def _signup_probes(request) -> int:
+    """Sign-ups refused for a taken username from this client address in the last hour."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    return AuditEvent.objects.filter(object_type="signup_taken", ip_address=client_ip(request),
+                                     recorded_at__gte=since).count()
+
+
 def signup(request):
-    """A patient creates their own account, then goes straight to onboarding."""
+    """A patient creates their own account, then goes straight to onboarding.
+
+    A taken username is the one thing sign-up must reveal; it is said without "exists", and one
+    client address may meet it ``SIGNUP_TAKEN_PER_HOUR`` times an hour, after which sign-up from
+    there waits (an account list cannot be read off this page, and ldncare users are patients).
+    """
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST or None)
+    if request.method == "POST" and _signup_probes(request) >= settings.SIGNUP_TAKEN_PER_HOUR:
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, "Too many sign-up attempts from your network. Wait an hour, then try again.")
+        return render(request, "accounts/signup.html", {"form": form}, status=429)
+    if request.method == "POST" and not form.is_valid() and form.has_error("username", "unique"):
+        audit(request, subject=None, object_type="signup_taken", action="create", outcome="denied")
+        form.errors["username"] = form.error_class(["Choose another username."])
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
