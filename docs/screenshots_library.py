@@ -47,7 +47,7 @@ def main(prefix: str = "") -> int:
                 continue
             page.goto(base + path)
             if path.startswith("/simulator/") and "form-error" not in name:
-                page.wait_for_selector("#chart-occ .main-svg")
+                page.wait_for_selector("#chart-occ.chart-ready")
             page.wait_for_load_state("networkidle")
             if anchor:
                 page.locator(anchor).scroll_into_view_if_needed()
