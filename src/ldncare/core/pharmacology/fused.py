@@ -9,7 +9,9 @@ scaling and squaring, as :func:`~ldncare.core.pharmacology.engine.expm_batched` 
 per subject, in the kernel), the states are scalars
 in registers, the day's figures (Cmax, Tmax, AUC by mass balance, occupancy peak/trough,
 hours above 50 %/90 %, mean rebound index) are accumulated while stepping, so nothing of
-size subjects x time is ever stored.
+size subjects x time is ever stored. Subjects are advanced in blocks of 64 with every inner
+loop over the block, and the exponentials are a branch-free polynomial instead of a libm call,
+so the compiler vectorises the loops (SIMD lanes over subjects).
 
 Why numba and not JAX: numba is already a dependency (JAX is not), compiles float64 loops
 ahead of the first call with an on-disk cache, and ``nogil=True`` lets two Python threads
@@ -126,42 +128,90 @@ def _step_coefficients(kmat: np.ndarray, h: float, s_nodes: np.ndarray, binding:
             l_out[q + 1, c] = -kon * (cv * (p_out[3, j] - ps[3, j]) + cvm * (p_out[4, j] - ps[4, j]))
 
 
-@njit(nogil=True, cache=True, fastmath=False)
-def _advance(st: np.ndarray, p: np.ndarray, lco: np.ndarray, wn: np.ndarray, ekh: float, phi_y: np.ndarray,
-             w_in: np.ndarray, c_y: np.ndarray, r: float, h: float, binding: bool, koff: float, ke0: float,
-             ec50: float, kcv: float, kcvm: float) -> None:  # pragma: no cover - compiled
-    """One step of length h; st = (g, ac, am, ce, b, adapt, pool, input_mg, b_cached, db_cached)."""
+_BLOCK = 64  # subjects advanced together: every inner loop runs over a block (SIMD lanes)
+_P_ENTRIES = ((0, 0), (0, 6), (1, 0), (1, 1), (1, 6), (2, 0), (2, 2), (2, 6), (5, 0), (5, 1), (5, 2), (5, 5), (5, 6))
+
+
+@njit(nogil=True, cache=True, fastmath=False, error_model="numpy", inline="always")
+def _exp_nonpositive(z: float) -> float:  # pragma: no cover - compiled
+    """exp(z) for z <= 0 without a library call, so that loops over subjects vectorise.
+
+    z is clamped at -40 (exp(-40) = 4e-18: below the engine's 1e-6 tolerance by 12 orders);
+    z = k ln2 + r with |r| <= ln2/2 (two-part ln2), exp(r) by its degree-13 Taylor polynomial
+    (truncation < 1e-17 relative), 2^k by six selected halvings (k >= -58).
+    """
+    z = max(z, -40.0)
+    kf = (z * 1.4426950408889634 + 6755399441055744.0) - 6755399441055744.0  # round to nearest, no call
+    r = (z - kf * 0.6931471803691238) - kf * 1.9082149292705877e-10
+    p = 1.0 / 6227020800.0
+    p = p * r + 1.0 / 479001600.0
+    p = p * r + 1.0 / 39916800.0
+    p = p * r + 1.0 / 3628800.0
+    p = p * r + 1.0 / 362880.0
+    p = p * r + 1.0 / 40320.0
+    p = p * r + 1.0 / 5040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    m = np.int64(-kf)
+    p *= 0.5 if m & 1 else 1.0
+    p *= 0.25 if m & 2 else 1.0
+    p *= 0.0625 if m & 4 else 1.0
+    p *= 0.00390625 if m & 8 else 1.0
+    p *= 1.52587890625e-05 if m & 16 else 1.0
+    p *= 2.3283064365386963e-10 if m & 32 else 1.0
+    return p
+
+
+@njit(nogil=True, cache=True, fastmath=False, error_model="numpy")
+def _advance_block(nb: int, pc: np.ndarray, lc: np.ndarray, wn: np.ndarray, ekh: float, phi_y: np.ndarray,
+                   w_in: np.ndarray, c_y: np.ndarray, r: float, binding: bool, koff: float, ke0: float, ec50: float,
+                   kcv: np.ndarray, kcvm: np.ndarray, st: np.ndarray, acc: np.ndarray) -> None:  # pragma: no cover
+    """One step for a block; st rows: g, ac, am, ce, b, adapt, pool, b_prev, db_prev (x block)."""
     g, ac, am, ce, b = st[0], st[1], st[2], st[3], st[4]
-    b0, db0 = st[8], st[9]
     if binding:
-        z0 = lco[0, 0] * g + lco[0, 1] * ac + lco[0, 2] * am + lco[0, 3] * r
-        acc = 0.0
+        for i in range(nb):
+            acc[i] = 0.0
         for q in range(wn.shape[0]):
-            zq = lco[q + 1, 0] * g + lco[q + 1, 1] * ac + lco[q + 1, 2] * am + lco[q + 1, 3] * r
-            acc += wn[q] * math.exp(zq)
-        b = 1.0 - math.exp(z0) * ekh * (1.0 - b) - koff * acc
+            w = wn[q]
+            l0, l1, l2, l3 = lc[q + 1, 0], lc[q + 1, 1], lc[q + 1, 2], lc[q + 1, 3]
+            for i in range(nb):
+                acc[i] += w * _exp_nonpositive(l0[i] * g[i] + l1[i] * ac[i] + l2[i] * am[i] + l3[i] * r)
+        l0, l1, l2, l3 = lc[0, 0], lc[0, 1], lc[0, 2], lc[0, 3]
+        for i in range(nb):
+            e0 = _exp_nonpositive(l0[i] * g[i] + l1[i] * ac[i] + l2[i] * am[i] + l3[i] * r)
+            b[i] = 1.0 - e0 * ekh * (1.0 - b[i]) - koff * acc[i]
     else:
-        ce = p[5, 0] * g + p[5, 1] * ac + p[5, 2] * am + p[5, 5] * ce + p[5, 6] * r
-    ac1 = p[1, 0] * g + p[1, 1] * ac + p[1, 6] * r
-    am1 = p[2, 0] * g + p[2, 2] * am + p[2, 6] * r
-    g1 = p[0, 0] * g + p[0, 6] * r
-    ceff = ac1 * kcv + am1 * kcvm
-    if binding:
-        b1 = b
-        db1 = ceff - (ceff + koff) * b
-    else:
-        b1 = ce / (ce + ec50)
-        db1 = ec50 * ke0 * (ceff - ce) / ((ce + ec50) * (ce + ec50))
-    adapt = st[5]
-    st[5] = phi_y[0, 0] * adapt + w_in[0, 0] * b0 + w_in[1, 0] * db0 + w_in[2, 0] * b1 + w_in[3, 0] * db1 + c_y[0]
-    st[6] = (phi_y[1, 1] * st[6] + phi_y[1, 0] * adapt + w_in[0, 1] * b0 + w_in[1, 1] * db0 + w_in[2, 1] * b1
-             + w_in[3, 1] * db1 + c_y[1])
-    st[0], st[1], st[2], st[3], st[4] = g1, ac1, am1, ce, b
-    st[7] += r * h
-    st[8], st[9] = b1, db1
+        for i in range(nb):
+            ce[i] = pc[8, i] * g[i] + pc[9, i] * ac[i] + pc[10, i] * am[i] + pc[11, i] * ce[i] + pc[12, i] * r
+    adapt, pool, b0, db0 = st[5], st[6], st[7], st[8]
+    for i in range(nb):
+        g0 = g[i]
+        ac1 = pc[2, i] * g0 + pc[3, i] * ac[i] + pc[4, i] * r
+        am1 = pc[5, i] * g0 + pc[6, i] * am[i] + pc[7, i] * r
+        g[i] = pc[0, i] * g0 + pc[1, i] * r
+        ac[i], am[i] = ac1, am1
+        ceff = ac1 * kcv[i] + am1 * kcvm[i]
+        if binding:
+            b1 = b[i]
+            db1 = ceff - (ceff + koff) * b1
+        else:
+            c = ce[i]
+            b1 = c / (c + ec50)
+            db1 = ec50 * ke0 * (ceff - c) / ((c + ec50) * (c + ec50))
+        a0 = adapt[i]
+        adapt[i] = (phi_y[0, 0] * a0 + w_in[0, 0] * b0[i] + w_in[1, 0] * db0[i] + w_in[2, 0] * b1
+                    + w_in[3, 0] * db1 + c_y[0])
+        pool[i] = (phi_y[1, 1] * pool[i] + phi_y[1, 0] * a0 + w_in[0, 1] * b0[i] + w_in[1, 1] * db0[i]
+                   + w_in[2, 1] * b1 + w_in[3, 1] * db1 + c_y[1])
+        b0[i], db0[i] = b1, db1
 
 
-@njit(nogil=True, cache=True, fastmath=False)
+@njit(nogil=True, cache=True, fastmath=False, error_model="numpy")
 def _daily_kernel(ka: np.ndarray, kel: np.ndarray, km: np.ndarray, cv: np.ndarray, cvm: np.ndarray,
                   binding: bool, kon: float, koff: float, ke0: float, ec50: float, r6: float,
                   bolus: np.ndarray, rate: np.ndarray, refine: np.ndarray, tone: np.ndarray, s0: np.ndarray,
@@ -172,109 +222,109 @@ def _daily_kernel(ka: np.ndarray, kel: np.ndarray, km: np.ndarray, cv: np.ndarra
     n = ka.shape[0]
     n_steps = rate.shape[0]
     n_nodes = s_main.shape[0]
+    nblk = _BLOCK
     kmat = np.zeros((7, 7))
-    p_main = np.empty((7, 7))
-    p_fine = np.empty((7, 7))
-    l_main = np.zeros((n_nodes + 1, 4))
-    l_fine = np.zeros((n_nodes + 1, 4))
+    pmat = np.empty((7, 7))
+    lmat = np.zeros((n_nodes + 1, 4))
     work = np.empty((3, 7, 7))
-    st = np.empty(10)
+    pc = np.zeros((2, 13, nblk))
+    lc = np.zeros((2, n_nodes + 1, 4, nblk))
+    kcv, kcvm, acc = np.empty(nblk), np.empty(nblk), np.empty(nblk)
+    cvb, cvmb = np.empty(nblk), np.empty(nblk)
+    st = np.empty((9, nblk))
+    day0 = np.empty((3, nblk))  # g, ac, am at the day's start
+    stats = np.empty((8, nblk))  # cmax, tmax, cmmax, bmax, bmin, n50, n90, rebound sum
     h_fine = dt_h / substeps
     any_fine = False
     for k in range(n_steps):
         if refine[k]:
             any_fine = True
-    for i in range(n):
-        # coefficients of this subject (augmented system: g, ac, am, Ic, Im, Ce, r)
-        kmat[:, :] = 0.0
-        kmat[0, 0], kmat[0, 6] = -ka[i], 1.0
-        kmat[1, 0], kmat[1, 1] = ka[i], -kel[i]
-        kmat[2, 0], kmat[2, 2] = ka[i], -km[i]
-        kmat[3, 1] = 1.0
-        kmat[4, 2] = 1.0
-        if not binding:
-            kmat[5, 1] = ke0 * cv[i]
-            kmat[5, 2] = ke0 * r6 * cvm[i]
-            kmat[5, 5] = -ke0
-        kcv = (kon if binding else 1.0) * cv[i]
-        kcvm = (kon if binding else 1.0) * r6 * cvm[i]
-        _step_coefficients(kmat, dt_h, s_main, binding, kon, cv[i], r6 * cvm[i], p_main, l_main, work)
-        if any_fine:
-            _step_coefficients(kmat, h_fine, s_fine, binding, kon, cv[i], r6 * cvm[i], p_fine, l_fine, work)
-        st[:] = 0.0
-        st[6] = 1.0
-        # occupancy and its derivative at the start (all zero drug)
-        st[8] = 0.0
-        st[9] = 0.0
+    for first in range(0, n, nblk):
+        nb = min(nblk, n - first)
+        for i in range(nb):
+            s = first + i
+            kmat[:, :] = 0.0
+            kmat[0, 0], kmat[0, 6] = -ka[s], 1.0
+            kmat[1, 0], kmat[1, 1] = ka[s], -kel[s]
+            kmat[2, 0], kmat[2, 2] = ka[s], -km[s]
+            kmat[3, 1] = 1.0
+            kmat[4, 2] = 1.0
+            if not binding:
+                kmat[5, 1] = ke0 * cv[s]
+                kmat[5, 2] = ke0 * r6 * cvm[s]
+                kmat[5, 5] = -ke0
+            cvb[i], cvmb[i] = cv[s], cvm[s]
+            kcv[i] = (kon if binding else 1.0) * cv[s]
+            kcvm[i] = (kon if binding else 1.0) * r6 * cvm[s]
+            for which in range(2 if any_fine else 1):
+                _step_coefficients(kmat, dt_h if which == 0 else h_fine, s_main if which == 0 else s_fine,
+                                   binding, kon, cv[s], r6 * cvm[s], pmat, lmat, work)
+                for e in range(13):
+                    pc[which, e, i] = pmat[_P_ENTRIES[e][0], _P_ENTRIES[e][1]]
+                for q in range(n_nodes + 1):
+                    for c in range(4):
+                        lc[which, q, c, i] = lmat[q, c]
+        st[:, :] = 0.0
+        st[6, :] = 1.0
+        inp = 0.0
         day_input = 0.0
-        day_g = 0.0
-        day_ac = 0.0
-        day_am = 0.0
-        cmax = -1.0
-        tmax = 0
-        cmmax = -1.0
-        bmax = -1.0
-        bmin = 2.0
-        n50 = 0
-        n90 = 0
-        idx_sum = 0.0
+        g, ac, am, bprev, adapt, pool = st[0], st[1], st[2], st[7], st[5], st[6]
         for step in range(n_steps + 1):
-            if bolus[step] != 0.0:
-                st[7] += bolus[step]
-                st[0] += bolus[step]
-            conc = st[1] * cv[i]
-            conc_m = st[2] * cvm[i]
-            b_mor = st[8]
-            e_tone = tone[step] * (1.0 + beta * st[5])
-            rebound = st[6] * (1.0 - b_mor) * e_tone / (e_tone + k_e_half) / s0[step] - 1.0
+            bo = bolus[step]
+            if bo != 0.0:
+                inp += bo
+                for i in range(nb):
+                    g[i] += bo
             j = step % spd
             day = step // spd
             if j == 0:
                 if day > 0:
-                    absorbed = st[7] - day_input - (st[0] - day_g)
                     d = day - 1
-                    out[i, 0, d] = cmax
-                    out[i, 1, d] = tmax * dt_h
-                    out[i, 2, d] = cv[i] * (absorbed - (st[1] - day_ac)) / kel[i]
-                    out[i, 3, d] = cmmax
-                    out[i, 4, d] = cvm[i] * (absorbed - (st[2] - day_am)) / km[i]
-                    out[i, 5, d] = bmax
-                    out[i, 6, d] = bmin
-                    out[i, 7, d] = n50 * dt_h
-                    out[i, 8, d] = n90 * dt_h
-                    out[i, 9, d] = idx_sum / spd
-                day_input, day_g, day_ac, day_am = st[7], st[0], st[1], st[2]
-                cmax = -1.0
-                cmmax = -1.0
-                bmax = -1.0
-                bmin = 2.0
-                n50 = 0
-                n90 = 0
-                idx_sum = 0.0
+                    for i in range(nb):
+                        absorbed = inp - day_input - (g[i] - day0[0, i])
+                        s = first + i
+                        out[s, 0, d] = stats[0, i]
+                        out[s, 1, d] = stats[1, i] * dt_h
+                        out[s, 2, d] = cvb[i] * (absorbed - (ac[i] - day0[1, i])) / kel[s]
+                        out[s, 3, d] = stats[2, i]
+                        out[s, 4, d] = cvmb[i] * (absorbed - (am[i] - day0[2, i])) / km[s]
+                        out[s, 5, d] = stats[3, i]
+                        out[s, 6, d] = stats[4, i]
+                        out[s, 7, d] = stats[5, i] * dt_h
+                        out[s, 8, d] = stats[6, i] * dt_h
+                        out[s, 9, d] = stats[7, i] / spd
+                day_input = inp
+                for i in range(nb):
+                    day0[0, i], day0[1, i], day0[2, i] = g[i], ac[i], am[i]
+                    stats[0, i], stats[1, i], stats[2, i], stats[3, i] = -1.0, 0.0, -1.0, -1.0
+                    stats[4, i], stats[5, i], stats[6, i], stats[7, i] = 2.0, 0.0, 0.0, 0.0
                 if step == n_steps:
                     break
-            if conc > cmax:
-                cmax = conc
-                tmax = j
-            if conc_m > cmmax:
-                cmmax = conc_m
-            if b_mor > bmax:
-                bmax = b_mor
-            if b_mor < bmin:
-                bmin = b_mor
-            if b_mor >= 0.5:
-                n50 += 1
-            if b_mor >= 0.9:
-                n90 += 1
-            idx_sum += rebound
+            tn, s0n, jf = tone[step], s0[step], float(j)
+            for i in range(nb):
+                conc = ac[i] * cvb[i]
+                conc_m = am[i] * cvmb[i]
+                bm = bprev[i]
+                e_tone = tn * (1.0 + beta * adapt[i])
+                rebound = pool[i] * (1.0 - bm) * e_tone / (e_tone + k_e_half) / s0n - 1.0
+                better = conc > stats[0, i]
+                stats[1, i] = jf if better else stats[1, i]
+                stats[0, i] = conc if better else stats[0, i]
+                stats[2, i] = max(stats[2, i], conc_m)
+                stats[3, i] = max(stats[3, i], bm)
+                stats[4, i] = min(stats[4, i], bm)
+                stats[5, i] += 1.0 if bm >= 0.5 else 0.0
+                stats[6, i] += 1.0 if bm >= 0.9 else 0.0
+                stats[7, i] += rebound
             r = rate[step]
+            inp += r * dt_h
             if refine[step]:
                 for _ in range(substeps):
-                    _advance(st, p_fine, l_fine, wn_fine, ekh_fine, phi_fine, win_fine, cy_fine, r, h_fine,
-                             binding, koff, ke0, ec50, kcv, kcvm)
+                    _advance_block(nb, pc[1], lc[1], wn_fine, ekh_fine, phi_fine, win_fine, cy_fine, r, binding,
+                                   koff, ke0, ec50, kcv, kcvm, st, acc)
             else:
-                _advance(st, p_main, l_main, wn_main, ekh_main, phi_main, win_main, cy_main, r, dt_h,
-                         binding, koff, ke0, ec50, kcv, kcvm)
+                _advance_block(nb, pc[0], lc[0], wn_main, ekh_main, phi_main, win_main, cy_main, r, binding,
+                               koff, ke0, ec50, kcv, kcvm, st, acc)
 
 
 def _nodes(h: float, gl_nodes: int, koff: float) -> tuple[np.ndarray, np.ndarray, float]:
