@@ -15,14 +15,18 @@ from ldncare.web.record.models import CheckIn
 from .conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-SHOTS = Path(os.environ.get("LDNCARE_SHOTS", Path(__file__).resolve().parents[2] / "test-results"))
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path(os.environ.get("LDNCARE_SHOTS", ROOT / "test-results"))
 
 OFFLINE_PAGE_KEPT = """() => caches.open('ldncare-pages').then(c => c.match('/me/checkin/offline/')).then(Boolean)"""
 
 
 def _shot(page, name):
+    """A screenshot in test-results/ (and, with LDNCARE_DOCS_SCREENSHOTS=1, in docs/img/ for the user guide)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    if os.environ.get("LDNCARE_DOCS_SCREENSHOTS") == "1":
+        page.screenshot(path=str(ROOT / "docs" / "img" / f"{name}.png"), full_page=True)
 
 
 def _ready_for_offline(page, base):
@@ -61,6 +65,11 @@ def test_a_check_in_made_offline_is_stored_once_when_back_online(live_server, pa
     page.reload()  # another sync finds nothing to send: still one day
     expect(page.locator("[data-sync-status]")).to_be_hidden()
     assert CheckIn.objects.filter(patient=patient).count() == 1
+    page.goto(base + "/")  # the home says so too
+    expect(page.locator(".dash [data-sync-status]")).to_have_text("Nothing is waiting to be sent.")
+    _shot(page, "home-patient-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _shot(page, "home-patient-1280")
 
 
 def test_the_open_check_in_page_keeps_a_check_in_when_the_connection_drops(live_server, page, patient, password):
