@@ -346,7 +346,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # revoked (password change or reset, "sign out my other sessions", second-factor reset, role change).
 API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 90, minimum=1)
 # Sent on every HTML response (ldncare.web.security). Scripts: this origin only, never inline.
-# Styles allow 'unsafe-inline' because the Plotly bundle sets style attributes at run time.
+# Styles still allow 'unsafe-inline' (docs/security.md, "Not yet"): the pages' own scripts and uPlot
+# set styles through the CSSOM only, which the policy does not govern; the admin and API docs pages are unchecked.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
