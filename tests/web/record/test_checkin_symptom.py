@@ -193,3 +193,13 @@ def test_the_diary_download_keeps_the_typed_symptom(patient, client):
     header, row = text.splitlines()[:2]
     assert header.endswith("side_effects,symptom,symptom_severity,notes")
     assert "\"'=black stools, since Monday\",severe" in row  # a formula is never started in a spreadsheet
+
+
+def test_the_diary_and_the_record_page_show_the_typed_words(world, client):
+    patient, clinician = world["owner"], world["clin_ok"]
+    client.force_login(patient)
+    _page_post(client, se_headache="mild", symptom="black stools", symptom_severity="severe")
+    assert "Headache (mild), “black stools” (severe)" in client.get("/me/diary/").content.decode()
+    client.force_login(clinician)
+    record = client.get(f"/patients/{patient.public_id}/").content.decode()
+    assert "Headache (mild), “black stools” (severe)" in record
