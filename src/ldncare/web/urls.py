@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("ldncare.web.accounts.urls")),
     path("", include("ldncare.web.access.urls")),
     path("", include("ldncare.web.record.urls")),
+    path("", include("ldncare.web.tracking.urls")),
     path("library/", include("ldncare.web.library.urls")),
     path("simulator/", include("ldncare.web.library.simulator_urls")),
     path("", include("ldncare.web.booking.urls")),

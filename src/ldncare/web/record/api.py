@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -24,6 +25,7 @@ from ldncare.web.idempotency import run_idempotent
 from ldncare.web.record import core_bridge, services
 from ldncare.web.record.models import CheckIn
 from ldncare.web.record.services import CheckInData, DuplicateDayError
+from ldncare.web.tracking.services import tracked_values_check, tracked_values_save
 
 router = Router(tags=["record"])
 
@@ -85,6 +87,11 @@ class CheckInIn(Schema):
         default_factory=list, max_length=1,
         description="At most one a day: a symptom not in the side-effect list, in the person's own words "
                     "(several can be described in one text). An urgent or contact-prescriber answer alerts the care team.")
+    tracked: dict[str, float | None] = Field(
+        default_factory=dict, max_length=30,
+        description="Her own outcomes and factors of the day, by diary column name, e.g. "
+                    '{"outcome:brain_fog": 4, "factor:coffee_cups": 2}; null: not recorded. On PUT, names left out '
+                    "are cleared (not sent: left as they are). Unknown names are refused (422).")
 
     @field_validator("date")
     @classmethod
@@ -122,6 +129,7 @@ class CheckInOut(Schema):
     notes: str
     side_effects: list[SideEffectIO]
     symptoms: list[SymptomIO]
+    tracked: dict[str, float] = Field(default_factory=dict, description="Her own outcomes and factors entered that day.")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -154,6 +162,7 @@ def checkin_out(c: CheckIn) -> dict:
         "mood_score": c.mood_score, "pgic_score": c.pgic_score, "notes": c.notes,
         "side_effects": [{"id": s.side_effect_id, "severity": s.severity} for s in c.side_effects.all()],
         "symptoms": [{"text": c.symptom, "severity": c.symptom_severity}] if c.symptom else [],
+        "tracked": {v.item.code: float(v.value) for v in c.tracked_values.all()},
         "created_at": c.created_at, "updated_at": c.updated_at,
     }
 
@@ -191,6 +200,12 @@ def _invalid(exc: DjangoValidationError) -> tuple[int, dict]:
     return 422, {"detail": "Invalid input", "errors": errors}
 
 
+def _invalid_tracked(exc: DjangoValidationError) -> tuple[int, dict]:
+    errors = [{"loc": ["body", "tracked", code], "msg": m, "type": "value_error"}
+              for code, messages in exc.message_dict.items() for m in messages]
+    return 422, {"detail": "Invalid input", "errors": errors}
+
+
 def _conflict(exc: Exception) -> tuple[int, dict]:
     return 409, {"detail": str(exc), "errors": [{"loc": ["body", "date"], "msg": str(exc), "type": "conflict"}]}
 
@@ -216,7 +231,7 @@ def diary_list(request, patient_id: uuid_module.UUID, date_from: dt.date | None 
         days = days.filter(date__gte=date_from)
     if date_to:
         days = days.filter(date__lte=date_to)
-    return [checkin_out(c) for c in days[:1000]]
+    return [checkin_out(c) for c in days.prefetch_related("tracked_values__item")[:1000]]
 
 
 @router.post("/patients/{patient_id}/diary", response={201: CheckInOut, 409: ErrorOut, 422: ErrorOut},
@@ -228,8 +243,15 @@ def diary_create(request, patient_id: uuid_module.UUID, payload: CheckInCreate):
         if payload.id is not None and CheckIn.objects.filter(uuid=payload.id).exists():
             return _conflict(Exception("an entry with this id already exists"))
         try:
-            checkin = services.checkin_save(request=request, patient=patient, data=_data(payload),
-                                            checkin_uuid=payload.id or uuid_module.uuid4(), channel=CHANNEL)
+            tracked = tracked_values_check(patient=patient, values=payload.tracked)
+        except DjangoValidationError as exc:
+            return _invalid_tracked(exc)
+        try:
+            with transaction.atomic():  # the day and its own outcomes/factors, or neither
+                checkin = services.checkin_save(request=request, patient=patient, data=_data(payload),
+                                                checkin_uuid=payload.id or uuid_module.uuid4(), channel=CHANNEL)
+                tracked_values_save(request=request, patient=patient, checkin=checkin, values=tracked,
+                                    replace="tracked" in payload.model_fields_set, channel=CHANNEL)
         except DjangoValidationError as exc:
             return _invalid(exc)
         except DuplicateDayError as exc:
@@ -253,8 +275,15 @@ def diary_update(request, patient_id: uuid_module.UUID, entry_id: uuid_module.UU
 
     def operation():
         try:
-            saved = services.checkin_save(request=request, patient=patient, data=_data(payload), checkin=checkin,
-                                          channel=CHANNEL)
+            tracked = tracked_values_check(patient=patient, values=payload.tracked)
+        except DjangoValidationError as exc:
+            return _invalid_tracked(exc)
+        try:
+            with transaction.atomic():  # the day and its own outcomes/factors, or neither
+                saved = services.checkin_save(request=request, patient=patient, data=_data(payload), checkin=checkin,
+                                              channel=CHANNEL)
+                tracked_values_save(request=request, patient=patient, checkin=saved, values=tracked,
+                                    replace="tracked" in payload.model_fields_set, channel=CHANNEL)
         except DjangoValidationError as exc:
             return _invalid(exc)
         except DuplicateDayError as exc:

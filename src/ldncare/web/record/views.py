@@ -10,6 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from ldncare.core.response.diary import format_diary
 from ldncare.web import policy
 from ldncare.web.access.grants import active_pharmacy
 from ldncare.web.access.views import role_required
@@ -38,6 +40,8 @@ from ldncare.web.record.models import CheckIn, Plan, Profile, SideEffectReport
 from ldncare.web.record.services import DuplicateDayError
 from ldncare.web.record.templatetags.record_words import side_effect_text
 from ldncare.web.record.vocab import conditions, side_effects
+from ldncare.web.tracking.selectors import checkin_tracked_form, with_tracked
+from ldncare.web.tracking.services import tracked_values_save
 
 patient_only = role_required(Role.PATIENT)
 OUTCOME_CHOICES = (("pain", "Pain"), ("fatigue", "Fatigue"), ("sleep_quality", "Sleep quality"), ("mood", "Mood"))
@@ -128,12 +132,16 @@ def checkin(request, day: str | None = None):
     else:
         initial = _checkin_initial(patient, the_day)
     form = CheckInForm(request.POST or None, initial=initial)
+    tracked_form = checkin_tracked_form(patient, existing, request.POST or None)  # her own outcomes and factors
     saved = None
     advice, told = [], []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and tracked_form.is_valid():
         try:
-            saved = services.checkin_save(request=request, patient=patient, data=form.to_data())
+            with transaction.atomic():  # the day and its own outcomes/factors, or neither
+                saved = services.checkin_save(request=request, patient=patient, data=form.to_data())
+                tracked_values_save(request=request, patient=patient, checkin=saved, values=tracked_form.values())
         except (ValidationError, DuplicateDayError) as exc:
+            saved = None
             form.add_error(None, getattr(exc, "messages", [str(exc)]))
         else:
             advice = core_bridge.triage_checkin(saved)
@@ -141,7 +149,7 @@ def checkin(request, day: str | None = None):
             if not _is_htmx(request) and not advice:
                 messages.success(request, f"Saved your check-in for {day_text(saved.date)}.")
                 return redirect("record:progress")
-    context = {"form": form, "day": the_day, "saved": saved, "advice": advice, "told": told,
+    context = {"form": form, "tracked_form": tracked_form, "day": the_day, "saved": saved, "advice": advice, "told": told,
                "editing": existing is not None, "picker": picker, "offline_advice": offline_advice()}
     if _is_htmx(request):
         return render(request, "record/checkin_form.html", context)
@@ -286,7 +294,8 @@ def my_data(request):
 @patient_only
 def diary_export(request):
     patient = policy.get_patient_or_404(request, request.user.public_id, part="export", action="export")
-    text = core_bridge.diary_csv(CheckIn.objects.filter(patient=patient).prefetch_related("side_effects"))
+    checkins = CheckIn.objects.filter(patient=patient).prefetch_related("side_effects")
+    text = format_diary(with_tracked(core_bridge.to_diary(checkins, safe_text=True), patient, checkins))
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ldncare-diary-{timezone.localdate():%Y%m%d}.csv"'
     return response

@@ -8,7 +8,7 @@ from ldncare.core import response
 from ldncare.core.response.diary import CORE_OUTCOMES
 from ldncare.web.tracking.models import TrackedItem, TrackedValue
 
-__all__ = ["items_of", "tracked_by_checkin", "with_tracked"]
+__all__ = ["checkin_tracked_form", "items_of", "tracked_by_checkin", "with_tracked"]
 
 
 def items_of(patient, *, active_only: bool = False) -> list[TrackedItem]:
@@ -48,3 +48,13 @@ def with_tracked(diary: response.Diary, patient, checkins) -> response.Diary:
             )
         days.append(day)
     return response.Diary(days=tuple(days), outcomes=(*CORE_OUTCOMES, *outcomes), factors=factors)
+
+
+def checkin_tracked_form(patient, checkin, data=None):
+    """The check-in's block: her active items and any item holding a value that day, with that day's values."""
+    from ldncare.web.tracking.forms import TrackedValuesForm
+
+    entered = {v.item_id: v.value for v in TrackedValue.objects.filter(checkin=checkin)} if checkin else {}
+    items = [i for i in items_of(patient) if i.active or i.pk in entered]
+    initial = {f"i{pk}": (int(v) if v == v.to_integral_value() else v) for pk, v in entered.items()}
+    return TrackedValuesForm(data, items=items, initial=initial)
