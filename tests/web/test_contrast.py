@@ -38,3 +38,18 @@ def test_contrast_formula_matches_a_known_value():
 def test_text_colours_meet_aa(fg, bg):
     colours = _colours()
     assert contrast(colours[fg], colours[bg]) >= 4.5
+
+
+def _dark_colours() -> dict[str, str]:
+    block = re.search(r"@media \(prefers-color-scheme: dark\)\s*{\s*:root\s*{(.*?)}", CSS.read_text(), re.S).group(1)
+    return _colours() | dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", block))
+
+
+@pytest.mark.parametrize(("fg", "bg"), [
+    ("ink", "paper"), ("muted", "paper"), ("muted", "tint"), ("accent", "paper"), ("accent", "tint"),
+    ("accent-ink", "accent"), ("warn", "warn-bg"), ("danger", "paper"), ("ink", "warn-bg"), ("ok", "paper"),
+    ("ink", "tint"), ("danger", "tint"),
+])
+def test_dark_mode_text_colours_meet_aa(fg, bg):
+    colours = _dark_colours()
+    assert contrast(colours[fg], colours[bg]) >= 4.5
