@@ -10,7 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ldncare.core.pharmacology.engine import DAILY_METRICS, simulate_subjects
+from ldncare.core.pharmacology.engine import (
+    AUTO_NUMBA_MIN_SUBJECTS,
+    DAILY_METRICS,
+    simulate_subjects,
+)
 from ldncare.core.pharmacology.fused import histogram_counts, simulate_daily_fused
 from ldncare.core.pharmacology.population import _edges, simulate_population
 from ldncare.core.pharmacology.reference import simulate_reference
@@ -68,11 +72,15 @@ def test_fused_kernel_agrees_with_solve_ivp(scenario, form):
 
 def test_engine_selection():
     reg = daily_at(4.5, "22:00", days=1)
-    s = typical_subjects()
-    auto = simulate_subjects(reg, s, "fast", keep_series=False)
-    numba = simulate_subjects(reg, s, "fast", keep_series=False, engine="numba")
+    many = sample_subjects(AUTO_NUMBA_MIN_SUBJECTS, seed=2)
+    auto = simulate_subjects(reg, many, "fast", keep_series=False)
+    numba = simulate_subjects(reg, many, "fast", keep_series=False, engine="numba")
     assert auto.series == {}
     assert np.array_equal(auto.daily["ntx_auc_ng_h_per_ml"], numba.daily["ntx_auc_ng_h_per_ml"])
+    s = typical_subjects()  # one subject: auto stays with NumPy (no wait for the compiled kernel)
+    one = simulate_subjects(reg, s, "fast", keep_series=False)
+    assert np.array_equal(one.daily["ntx_auc_ng_h_per_ml"],
+                          simulate_subjects(reg, s, "fast", keep_series=False, engine="numpy").daily["ntx_auc_ng_h_per_ml"])
     assert "ntx_ng_per_ml" in simulate_subjects(reg, s, "fast").series  # series: NumPy path
     with pytest.raises(ValueError, match="daily summaries only"):
         simulate_subjects(reg, s, "fast", engine="numba")

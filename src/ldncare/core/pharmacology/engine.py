@@ -41,6 +41,7 @@ from ldncare.core.pharmacology.regimen import Regimen
 from ldncare.core.pharmacology.subjects import Subjects
 
 __all__ = [
+    "AUTO_NUMBA_MIN_SUBJECTS",
     "DAILY_METRICS",
     "ENGINES",
     "SCENARIOS",
@@ -53,6 +54,8 @@ __all__ = [
 Scenario = Literal["fast", "compromise", "slow"]
 SCENARIOS: tuple[str, ...] = ("fast", "compromise", "slow")
 ENGINES: tuple[str, ...] = ("auto", "numba", "numpy")
+#: Below this many subjects ``engine="auto"`` stays with NumPy (one block of the fused kernel).
+AUTO_NUMBA_MIN_SUBJECTS = 64
 
 #: Per-day figures, in the order of the JSON contract.
 DAILY_METRICS: tuple[str, ...] = (
@@ -253,7 +256,9 @@ def simulate_subjects(regimen: Regimen, subjects: Subjects, scenario: str = "fas
 
     ``engine``: ``"numpy"`` (this module, the reference implementation), ``"numba"`` (the
     fused compiled kernel of :mod:`~ldncare.core.pharmacology.fused`, daily summaries only)
-    or ``"auto"`` (numba when no series are kept, NumPy otherwise).
+    or ``"auto"`` (numba when no series are kept and there are at least
+    :data:`AUTO_NUMBA_MIN_SUBJECTS` subjects, NumPy otherwise: a single typical subject, as on a
+    web request, never waits for the compiled kernel to load).
 
     >>> from ldncare.core.pharmacology.regimen import daily_at
     >>> from ldncare.core.pharmacology.subjects import typical_subjects
@@ -267,7 +272,7 @@ def simulate_subjects(regimen: Regimen, subjects: Subjects, scenario: str = "fas
     rc1, rc2 = _receptor_constants(scenario, p)
     if engine == "numba" and keep_series:
         raise ValueError("the numba engine computes daily summaries only; use keep_series=False or engine='numpy'")
-    if engine == "numba" or (engine == "auto" and not keep_series):
+    if engine == "numba" or (engine == "auto" and not keep_series and subjects.n >= AUTO_NUMBA_MIN_SUBJECTS):
         from ldncare.core.pharmacology.fused import simulate_daily_fused
 
         spd, n_steps, t, _, _, _ = _grid(regimen, dt_h, refine_h, substeps, p)
