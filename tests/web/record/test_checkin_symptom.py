@@ -203,3 +203,15 @@ def test_the_diary_and_the_record_page_show_the_typed_words(world, client):
     client.force_login(clinician)
     record = client.get(f"/patients/{patient.public_id}/").content.decode()
     assert "Headache (mild), “black stools” (severe)" in record
+
+
+def test_the_patient_record_list_and_the_visit_report_carry_the_words(world, client):
+    patient, clinician = world["owner"], world["clin_ok"]
+    client.force_login(patient)
+    _page_post(client, symptom="I fainted at work", symptom_severity="moderate")
+    assert "“I fainted at work” (moderate)" in client.get(f"/patients/{patient.public_id}/").content.decode()
+    client.force_login(clinician)
+    listed = client.get("/clinic/").content.decode()
+    assert listed.count("words: “I fainted at work”") == 2  # the alert box and the patient's row
+    report = client.get(f"/patients/{patient.public_id}/report/").content.decode()
+    assert "In the patient's words: “I fainted at work”" in report

@@ -132,4 +132,5 @@ def _reported_alert(alert) -> dict:
     """An open alert record as a row of the patient list (the same shape as the core's alerts)."""
     return {"code": "reported", "level": "danger" if alert.level == alert.Level.URGENT_CARE else "attention",
             "title": f"{alert.get_level_display()}: {alert.effect_name} ({alert.severity})",
-            "detail": f"Advised: {alert.title}. Reported for {alert.day:%a %d %b}; not acknowledged yet."}
+            "detail": (f"In the patient's words: “{alert.reported_text}”. " if alert.reported_text else "")
+            + f"Advised: {alert.title}. Reported for {alert.day:%a %d %b}; not acknowledged yet."}
