@@ -124,9 +124,18 @@ def test_progress_chart_answers_a_tap_and_switches_range_and_outcome(live_server
     box = plot.bounding_box()
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= PHONE_PX
-    plot.tap(position={"x": box["width"] * 0.9, "y": box["height"] / 2})
+    plot.tap(position={"x": box["width"] * 0.5, "y": box["height"] / 2})
     day = chart.locator(".u-legend .u-series").first.locator(".u-value")
     expect(day).to_have_text(re.compile(r"^\d{1,2} \w{3} \d{4}$"))  # the tapped day, with its year
+    tapped = day.inner_text()
+    plot_box = chart.locator("[data-chart-plot]")  # the arrow keys walk the days, the legend reads them
+    plot_box.focus()
+    plot_box.press("ArrowRight")  # from nothing chosen: the last day
+    expect(day).not_to_have_text(tapped)
+    last = day.inner_text()
+    plot_box.press("ArrowLeft")
+    expect(day).not_to_have_text(last)
+    expect(day).to_have_text(re.compile(r"^\d{1,2} \w{3} \d{4}$"))
     chart.get_by_role("button", name="4 weeks").click()
     expect(chart.get_by_role("button", name="4 weeks")).to_have_attribute("aria-pressed", "true")
     chart.get_by_label("Show").select_option("pain")
