@@ -10,7 +10,8 @@ The mapping (each row is documented in ``docs/interoperability.md``):
 * MedicationRequest: the titration plan, one ``dosageInstruction`` per step with
   ``timing.repeat.boundsPeriod`` (first and last day), ``timeOfDay`` and the dose in mg (UCUM).
 * List (the diary) → one Observation panel per day (phase, notes) with member Observations
-  for the scores (LOINC 72514-3 for pain, local codes otherwise) and PGIC.
+  for the scores (LOINC 72514-3 for pain, local codes otherwise, ``outcome:<name>`` for the person's
+  own outcomes), her own factors (local code ``factor:<name>``, unit ``1``; her words as the text) and PGIC.
 * MedicationAdministration: a logged dose, ``effectiveDateTime`` = the time taken.
 * AdverseEvent: a reported side effect (ldncare side-effect code, HL7 severity).
 * Observation (text only): a symptom in the patient's own words ("Something else?"), the words as
@@ -265,9 +266,17 @@ def _day(b: _Builder, day: DiaryDay, patient: Patient, medication: Medication,
     for outcome, score in day.scores.items():
         members.append(b.add(Observation(
             id=b.id("day", date, "score", outcome), status="final", category=[CodeableConcept(coding=[SURVEY])],
-            code=CodeableConcept(coding=outcome_codings(outcome), text=outcome.replace("_", " ")),
+            code=CodeableConcept(coding=outcome_codings(outcome),
+                                 text=b.record.names.get(outcome) or outcome.replace("_", " ")),
             subject=_ref(patient), effectiveDateTime=date,
             valueQuantity=Quantity(value=_decimal(score), unit="{score}", system=UCUM, code="{score}")), diary=True))
+    for factor, number in day.factors.items():  # her own factors: local code factor:<name>, her words as text
+        members.append(b.add(Observation(
+            id=b.id("day", date, "factor", factor), status="final", category=[CodeableConcept(coding=[SURVEY])],
+            code=CodeableConcept(coding=[Coding(system=DIARY_OUTCOME, code=factor, display=factor.replace("_", " "))],
+                                 text=b.record.names.get(factor) or factor.replace("_", " ")),
+            subject=_ref(patient), effectiveDateTime=date,
+            valueQuantity=Quantity(value=_decimal(number), unit="1", system=UCUM, code="1")), diary=True))
     if day.pgic is not None:
         members.append(b.add(Observation(
             id=b.id("day", date, "pgic"), status="final", category=[CodeableConcept(coding=[SURVEY])],

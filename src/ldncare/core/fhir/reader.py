@@ -42,7 +42,9 @@ from ldncare.core.fhir.results import Conflict, FhirImportError, ImportConflictE
 from ldncare.core.knowledge import UnknownSideEffectError, load_conditions, resolve_side_effect
 from ldncare.core.response import CORE_OUTCOMES, Diary, DiaryDay, DiaryFormatError, TrialDesign
 from ldncare.core.response.diary import (
+    FACTOR_PREFIX,
     MAX_DOSE_MG,
+    MAX_FACTOR_VALUE,
     MAX_NOTE_CHARS,
     PHASES,
     SEVERITIES,
@@ -248,6 +250,7 @@ class Reader:
             days.append(DiaryDay(
                 date=date, ldn_dose_mg=items.get("dose"), dose_time=items.get("dose time"), phase=items.get("phase"),
                 scores={k.removeprefix("score "): v for k, v in items.items() if k.startswith("score ")},
+                factors={k.removeprefix("factor "): v for k, v in items.items() if k.startswith("factor ")},
                 pgic=items.get("pgic"), notes=items.get("notes", ""), symptom=items.get("symptom", ""),
                 symptom_severity=items.get("symptom severity"),
                 side_effects=tuple((k.removeprefix("side effect "), v) for k, v in items.items()
@@ -257,7 +260,8 @@ class Reader:
             list(CORE_OUTCOMES) + sorted(seen - set(CORE_OUTCOMES)))
         if missing := seen - set(outcomes):
             raise FhirImportError("entry", f"outcomes {sorted(missing)} are not in the diary list's outcomes")
-        diary = Diary(days=tuple(days), outcomes=tuple(outcomes))
+        factors = tuple(sorted({name for d in days for name in d.factors}))
+        diary = Diary(days=tuple(days), outcomes=tuple(outcomes), factors=factors)
         try:  # the diary's own rules (the same as for a CSV file)
             parse_diary(format_diary(diary))
         except DiaryFormatError as exc:
@@ -347,7 +351,8 @@ class Reader:
                                           "effectivePeriod), so no diary day")
         date = self.day(*effective, i)
         for outcome, value, place in values:
-            self.claim(date, "pgic" if outcome == "pgic" else f"score {outcome}", value, place)
+            kind = "pgic" if outcome == "pgic" else "factor" if outcome.startswith(FACTOR_PREFIX) else "score"
+            self.claim(date, "pgic" if outcome == "pgic" else f"{kind} {outcome}", value, place)
         if resource.get("note"):
             self.unknown.append(f"entry[{i}] Observation/{resource.get('id', '?')}: note not imported (ldncare keeps "
                                 "notes per day, on the day's panel)")
@@ -396,6 +401,10 @@ class Reader:
             if value != int(value) or not 1 <= value <= 7:
                 raise FhirImportError(at, f"PGIC {value!r}; allowed: a whole number from 1 to 7")
             return int(value)
+        if outcome.startswith(FACTOR_PREFIX):  # her own factor: the diary format's range
+            if not math.isfinite(float(value)) or not 0 <= value <= MAX_FACTOR_VALUE:
+                raise FhirImportError(at, f"factor {value!r}; allowed: a number from 0 to {MAX_FACTOR_VALUE:,.0f}")
+            return float(value)
         if not math.isfinite(float(value)) or not 0 <= value <= 10:
             raise FhirImportError(at, f"score {value!r}; allowed: a number from 0 to 10")
         return float(value)

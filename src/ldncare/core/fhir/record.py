@@ -197,6 +197,9 @@ class PatientRecord(Record):
     plan: PrescribedPlan | None = None
     diary: Diary | None = None
     trial: TrialDesign | None = None
+    names: dict[str, str] = Field(default_factory=dict, description=(
+        "the person's own words for her outcome:/factor: columns, e.g. {'outcome:brain_fog': 'Brain fog'} "
+        "(the Observation's text; the column name when absent)"))
 
     @field_validator("pseudonym")
     @classmethod

@@ -21,6 +21,9 @@ from ldncare.core.text import control_character_message
 from ldncare.web.accounts.zones import user_zone
 from ldncare.web.record import core_bridge
 from ldncare.web.record.models import CheckIn, Plan, Profile, SideEffectReport
+from ldncare.web.tracking.models import TrackedValue
+from ldncare.web.tracking.selectors import items_of, with_tracked
+from ldncare.web.tracking.services import value_problem
 
 __all__ = ["ON_EXISTING", "RestoreError", "RestoreReport", "export_patient_bundle", "patient_record", "patient_time_zone",
            "restore_record"]
@@ -43,8 +46,10 @@ def patient_record(patient) -> PatientRecord:
         prescribed = PrescribedPlan.from_json({"protocol": plan.protocol or "custom",
                                                "target_mg": plan.target_dose_mg, "steps": plan.steps})
     checkins = list(CheckIn.objects.filter(patient=patient).prefetch_related("side_effects"))
-    diary = core_bridge.to_diary(checkins) if checkins else None
-    return PatientRecord(pseudonym=str(patient.public_id), conditions=conditions, plan=prescribed, diary=diary)
+    diary = with_tracked(core_bridge.to_diary(checkins), patient, checkins) if checkins else None  # her own items too
+    names = {item.code: item.name for item in items_of(patient)}
+    return PatientRecord(pseudonym=str(patient.public_id), conditions=conditions, plan=prescribed, diary=diary,
+                         names=names)
 
 
 def patient_time_zone(patient) -> str:
@@ -109,6 +114,7 @@ def restore_record(patient, record: PatientRecord, *, author=None, on_existing: 
                      for day in sorted(existing)]
     latest = latest_diary_date()
     checkins = []
+    own = {item.code: item for item in items_of(patient)}  # her own outcomes and factors, by diary column
     for day in days:
         if day.date in existing:
             continue
@@ -119,8 +125,19 @@ def restore_record(patient, record: PatientRecord, *, author=None, on_existing: 
         if (problem := control_character_message(day.notes)) is not None:
             problems.append(f"{where}: notes: {problem}")
             continue
-        scores = {}
+        scores, tracked = {}, {}
+        for name, number in [*day.scores.items(), *day.factors.items()]:
+            if name in own and name not in SCORE_FIELDS:
+                if (problem := value_problem(own[name].kind, number)) is not None:
+                    problems.append(f"{where}: {name}: {problem}")
+                else:
+                    tracked[own[name]] = Decimal(repr(number))
+            elif name not in SCORE_FIELDS and name in day.factors:
+                not_stored.append(f"{where} {name} {number:g}: not one of the patient's factors (add it on "
+                                  "'My outcomes and factors' first)")
         for name, score in day.scores.items():
+            if name in own:
+                continue
             if name not in SCORE_FIELDS:
                 not_stored.append(f"{where} {name} {score:g}: the database keeps pain, fatigue, sleep quality and mood")
             elif score != int(score):
@@ -138,7 +155,7 @@ def restore_record(patient, record: PatientRecord, *, author=None, on_existing: 
         except ValidationError as exc:
             problems += [f"{where}: {field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()]
             continue
-        checkins.append((checkin, day.side_effects))
+        checkins.append((checkin, day.side_effects, tracked))
     if problems:
         raise RestoreError(problems)
     if record.trial is not None:
@@ -154,8 +171,10 @@ def restore_record(patient, record: PatientRecord, *, author=None, on_existing: 
             patient=patient, author=author, source=Plan.Source.CLINICIAN if author else Plan.Source.PATIENT,
             protocol=record.plan.protocol, target_dose_mg=record.plan.target_mg, is_current=True,
             steps=[{k: v for k, v in step.items() if k not in ("measurable", "days")} for step in steps])
-    for checkin, side_effects in checkins:
+    for checkin, side_effects, tracked in checkins:
         checkin.save()
         for side_effect, severity in side_effects:
             SideEffectReport.objects.create(checkin=checkin, side_effect_id=side_effect, severity=severity)
+        TrackedValue.objects.bulk_create(TrackedValue(checkin=checkin, item=item, value=value)
+                                         for item, value in tracked.items())
     return RestoreReport(days_written=len(checkins), kept_existing=tuple(sorted(existing)), not_stored=tuple(not_stored))
