@@ -8,4 +8,6 @@ app_name = "tracking"
 
 urlpatterns = [
     path("me/tracking/", views.manage, name="manage"),
+    path("me/insights/", views.my_insights, name="insights"),
+    path("patients/<uuid:public_id>/insights/", views.patient_insights, name="patient-insights"),
 ]

@@ -12,6 +12,7 @@ from ldncare.web.access.views import role_required
 from ldncare.web.accounts.models import Role
 from ldncare.web.tracking import services
 from ldncare.web.tracking.forms import TrackedItemForm
+from ldncare.web.tracking.insights import insights_for
 from ldncare.web.tracking.models import TrackedItem
 from ldncare.web.tracking.selectors import items_of
 
@@ -44,3 +45,18 @@ def manage(request):
         "outcomes": [i for i in items if i.is_outcome],
         "factors": [i for i in items if not i.is_outcome],
     }, status=422 if form.is_bound and form.errors else 200)
+
+
+@role_required(Role.PATIENT)
+def my_insights(request):
+    """'What goes with my good days?' for the signed-in patient."""
+    patient = policy.get_patient_or_404(request, request.user.public_id, part="analysis")
+    return render(request, "tracking/insights.html", insights_for(patient))
+
+
+@role_required(Role.CLINICIAN)
+def patient_insights(request, public_id):
+    """The same page for a clinician the patient shares her record with (the analysis part, audited)."""
+    patient = policy.get_patient_or_404(request, public_id, part="analysis")
+    return render(request, "tracking/insights.html",
+                  {**insights_for(patient), "patient_name": patient.get_full_name() or patient.get_username()})

@@ -1,0 +1,60 @@
+"""'What goes with my good days?': the patient's and the consenting clinician's page, in words; short diaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from ldncare.web.record.models import CheckIn
+from ldncare.web.tracking.models import TrackedItem, TrackedValue
+
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
+
+
+def _diary(patient, days: int, *, start=dt.date(2026, 1, 1)):
+    """Walking (a deterministic yes/no pattern) goes with 2 points less pain the same day."""
+    walk = TrackedItem.objects.create(patient=patient, kind="yes_no", slug="walk", name="Walk")
+    for i in range(days):
+        walked = bin(i * 2654435761 % 2**32).count("1") % 2
+        noise = (i * 37) % 7 - 3
+        checkin = CheckIn.objects.create(patient=patient, date=start + dt.timedelta(days=i),
+                                         pain_score=max(0, min(10, 6 - 3 * walked + noise // 2)), mood_score=5 + (i % 3))
+        TrackedValue.objects.create(checkin=checkin, item=walk, value=Decimal(walked))
+
+
+def test_patient_sees_the_discovery_in_words_and_every_test(client, patient):
+    _diary(patient, 70)
+    client.force_login(patient)
+    page = client.get("/me/insights/").content.decode()
+    assert "On days with “Walk”, pain was" in page
+    assert "points lower (95 % interval −" in page
+    assert "Association, not cause." in page
+    assert "Everything tested" in page
+    assert "Not tested" in page  # e.g. the dose, never entered
+    assert "Not enough days yet" not in page
+    assert 'href="/me/insights/"' in client.get("/me/progress/").content.decode()
+
+
+def test_short_diary_says_how_many_days_are_needed(client, patient):
+    _diary(patient, 10)
+    client.force_login(patient)
+    page = client.get("/me/insights/").content.decode()
+    assert "Not enough days yet" in page
+    assert "The diary has 10 days" in page
+    assert "On days with" not in page
+
+
+def test_consenting_clinician_sees_it_others_do_not(client, world):
+    owner = world["owner"]
+    _diary(owner, 40, start=dt.date(2025, 6, 1))
+    client.force_login(world["clin_ok"])
+    response = client.get(f"/patients/{owner.public_id}/insights/")
+    assert response.status_code == 200
+    assert "Everything tested" in response.content.decode()
+    for who in ("clin_none", "clin_revoked"):
+        client.force_login(world[who])
+        assert client.get(f"/patients/{owner.public_id}/insights/").status_code == 404
+    client.force_login(world["stranger"])
+    assert client.get(f"/patients/{owner.public_id}/insights/").status_code in {403, 404}
