@@ -130,33 +130,45 @@ def simulate_population(regimen: Regimen, n: int, *, seed: int, scenario: str = 
         raise ValueError(f"unknown engine {engine!r}; allowed: numba, numpy")
     args = (seed, scenario, weight_kg, hepatic, dt_h, histogram, p, engine)
     done = 0
+    # histograms are summed as chunks arrive (integer sums: the same whatever the order), so
+    # memory does not grow with the number of chunks; exact mode keeps the chunks in order
+    totals: dict[str, np.ndarray] = {}
+    results: list[Any] = [None] * len(starts)
+
+    def collect(i: int, result: dict[str, np.ndarray]) -> None:
+        nonlocal done
+        if histogram:
+            for metric, counts in result.items():
+                if metric in totals:
+                    totals[metric] += counts
+                else:
+                    totals[metric] = counts.astype(np.int64, copy=True)
+        else:
+            results[i] = result
+        done += sizes[i]
+        if progress:
+            progress(done)
+
     if client is not None:
         from dask.distributed import as_completed
 
         futures = client.map(simulate_chunk, [regimen] * len(starts), starts, sizes,
                              *([a] * len(starts) for a in args), pure=False)
         order = {f.key: i for i, f in enumerate(futures)}
-        results: list[Any] = [None] * len(futures)
         for future in as_completed(futures):
-            results[order[future.key]] = future.result()
-            done += sizes[order[future.key]]
-            if progress:
-                progress(done)
+            collect(order[future.key], future.result())
+            future.release()
     else:
-        results = [None] * len(starts)
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = [pool.submit(simulate_chunk, regimen, s, k, *args) for s, k in zip(starts, sizes, strict=True)]
-            for i, future in enumerate(futures):
-                results[i] = future.result()
-                done += sizes[i]
-                if progress:
-                    progress(done)
+            pending = [pool.submit(simulate_chunk, regimen, s, k, *args) for s, k in zip(starts, sizes, strict=True)]
+            for i in range(len(pending)):
+                collect(i, pending[i].result())
+                pending[i] = None  # drop the chunk's result once merged
 
     percentiles = {}
     for metric in DAILY_METRICS:
         if histogram:
-            counts = np.sum([r[metric] for r in results], axis=0)
-            percentiles[metric] = _percentiles_from_counts(counts, _edges(metric, dt_h), n)
+            percentiles[metric] = _percentiles_from_counts(totals[metric], _edges(metric, dt_h), n)
         else:
             values = np.concatenate([r[metric] for r in results], axis=0)
             percentiles[metric] = np.percentile(values, PERCENTILES, axis=0)
