@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
@@ -45,6 +46,19 @@ def test_run_migrates_and_serves_the_home_page(tmp_path):
                 time.sleep(0.5)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/ldncare/site.css", timeout=5) as response:
             assert response.status == 200
+        head = http.client.HTTPConnection("127.0.0.1", port, timeout=10)  # waitress: HEAD answers without a body
+        head.request("HEAD", "/")
+        answer = head.getresponse()
+        assert answer.status == 200
+        assert answer.read() == b""
+        head.close()
+        raw = socket.create_connection(("127.0.0.1", port), timeout=10)  # nothing after the headers on the wire
+        raw.sendall(b"HEAD / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        received = b""
+        while chunk := raw.recv(65536):
+            received += chunk
+        raw.close()
+        assert received.split(b"\r\n\r\n", 1)[1] == b""
         assert (tmp_path / "ldncare.sqlite3").exists()
         workers = _children(server.pid)
         assert len(workers) == 1, "ldncare run starts one background worker beside the server"

@@ -27,7 +27,10 @@ def staff_add(
                                        "(the old one stops working)."),
     as_json: bool = typer.Option(False, "--json", help="Print the account and the link as JSON."),
 ) -> None:
-    """Create a staff account and print its one-time enrolment link (no password is printed)."""
+    """Create a clinician, pharmacist or administrator account and print its one-time enrolment link.
+
+    No password is printed: the person sets one at the link, then enrols the second factor.
+    """
     from ldncare.web.bootstrap import ConfigurationError, setup_django
 
     try:
