@@ -265,6 +265,10 @@ WEB: dict[str, list[tuple]] = {
         ("get", lambda w: f"/patients/{_pid(w)}/plan/", None, expect(clin_ok="ok")),
         ("post", lambda w: f"/patients/{_pid(w)}/plan/", {"target_dose_mg": "3", "step0_start": "2026-02-01", "step0_dose_mg": "1"}, expect(clin_ok="ok", pharm_ok="403")),
     ],
+    "tracking:manage": [("get", lambda w: "/me/tracking/", None, PATIENTS),
+                        ("post", lambda w: "/me/tracking/", {"kind": "yes_no", "name": "Walk"}, PATIENTS)],
+    "tracking:insights": [("get", lambda w: "/me/insights/", None, PATIENTS)],
+    "tracking:patient-insights": [("get", lambda w: f"/patients/{_pid(w)}/insights/", None, RECORD)],
 }
 
 # One pain score from another system (LOINC only): the patient may add it to their own record.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -54,9 +55,11 @@ def my_insights(request):
     return render(request, "tracking/insights.html", insights_for(patient))
 
 
-@role_required(Role.CLINICIAN)
+@login_required
 def patient_insights(request, public_id):
-    """The same page for a clinician the patient shares her record with (the analysis part, audited)."""
+    """The same page for a clinician the patient shares her record with (the analysis part; every
+    refusal is audited by the policy)."""
     patient = policy.get_patient_or_404(request, public_id, part="analysis")
+    own = request.user.pk == patient.pk
     return render(request, "tracking/insights.html",
-                  {**insights_for(patient), "patient_name": patient.get_full_name() or patient.get_username()})
+                  {**insights_for(patient), "patient_name": "" if own else (patient.get_full_name() or patient.get_username())})
