@@ -23,8 +23,10 @@ def test_demo_command_creates_then_leaves_then_resets(db, settings):
     from ldncare.web.demo.models import DemoObject
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # Argon2 is slow on purpose
-
+    settings.DEBUG = False
     first = runner.invoke(app, ["demo"])
+    assert "warning: DEBUG is off" in first.output  # asked for on purpose, and told what it means
+    settings.DEBUG = True  # development, as `make run` has it
     assert first.exit_code == 0, first.output
     assert "Demo clinic created" in first.output
     assert "password 'ldncare-demo'" in first.output

@@ -24,11 +24,15 @@ def demo(
     except ConfigurationError as exc:
         fail(str(exc))
 
+    from django.conf import settings
     from django.core.management import call_command
 
     from ldncare.web.demo.services import demo_clinic_create, format_logins
 
     call_command("migrate", interactive=False, verbosity=0)
+    if not settings.DEBUG:
+        typer.echo("warning: DEBUG is off. The demo accounts share a published password: create the demo "
+                   "clinic only on a demonstration server that holds no real person's data.", err=True)
     clinic = demo_clinic_create(reset=reset)
     if as_json:
         print_json(dataclasses.asdict(clinic))
