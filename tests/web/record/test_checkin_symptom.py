@@ -215,3 +215,19 @@ def test_the_patient_record_list_and_the_visit_report_carry_the_words(world, cli
     assert listed.count("words: “I fainted at work”") == 2  # the alert box and the patient's row
     report = client.get(f"/patients/{patient.public_id}/report/").content.decode()
     assert "In the patient's words: “I fainted at work”" in report
+
+
+def test_a_typed_symptom_alert_and_its_checkin_are_one_transaction(world, rf, monkeypatch):
+    patient = world["owner"]
+    request = rf.post("/")
+    request.user = patient
+    before = CheckIn.objects.count()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Alert.objects, "bulk_create", broken)
+    with pytest.raises(RuntimeError):
+        services.checkin_save(request=request, patient=patient, data=CheckInData(
+            date=TODAY, symptom="I can't breathe", symptom_severity="severe"))
+    assert CheckIn.objects.count() == before
