@@ -12,9 +12,9 @@ __all__ = ["TrackedItemForm", "TrackedValuesForm"]
 class TrackedItemForm(forms.Form):
     kind = forms.ChoiceField(choices=Kind.choices, label="What is it?")
     name = forms.CharField(max_length=60, label="Name", help_text="e.g. Brain fog, Walk, Cups of coffee")
-    anchor_low = forms.CharField(max_length=60, required=False, label="0 means (outcomes)",
+    anchor_low = forms.CharField(max_length=60, required=False, label="What 0 means (outcomes only)",
                                  help_text="e.g. clear")
-    anchor_high = forms.CharField(max_length=60, required=False, label="10 means (outcomes)",
+    anchor_high = forms.CharField(max_length=60, required=False, label="What 10 means (outcomes only)",
                                   help_text="e.g. can't think")
 
 
