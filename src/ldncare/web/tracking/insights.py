@@ -72,7 +72,8 @@ def insights_for(patient) -> dict:
             "outcome": outcome_name(a.outcome), "factor": label,
             "when": "same day" if a.lag_days == 0 else "day before",
             "estimate": _number(scaled.estimate), "ci_low": _number(scaled.ci95[0]), "ci_high": _number(scaled.ci95[1]),
-            "per": "yes vs no" if yes_no else unit, "q_value": f"{a.q_value:.3f}", "found": a.found,
+            "per": "yes vs no" if yes_no else unit, "found": a.found,
+            "q_value": "< 0.001" if a.q_value < 0.001 else f"{a.q_value:.3f}",
             "n_days": a.n_days, "sentence": _sentence(scaled, outcome_name(a.outcome), label, unit, yes_no),
         })
     not_tested = [{"outcome": outcome_name(n.outcome), "factor": factor_words(n.factor)[0],
