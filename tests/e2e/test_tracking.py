@@ -84,3 +84,27 @@ def test_own_items_in_the_checkin_and_the_insights_page(live_server, browser, pa
     expect(page.get_by_role("region", name="Everything tested, as a table")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(ARTIFACTS / "insights-1280.png"), full_page=True)
+
+
+OFFLINE_PAGE_KEPT = """() => caches.open('ldncare-pages').then(c => c.match('/me/checkin/offline/')).then(Boolean)"""
+
+
+def test_own_items_entered_when_the_connection_drops_are_sent_with_the_day(live_server, page, patient, password):
+    from ldncare.web.record.models import CheckIn
+    from ldncare.web.tracking.models import TrackedItem, TrackedValue
+
+    TrackedItem.objects.create(patient=patient, kind="outcome", slug="brain_fog", name="Brain fog")
+    TrackedItem.objects.create(patient=patient, kind="count", slug="coffee_cups", name="Coffee cups")
+    base = live_server.url
+    sign_in(page, base, patient.username, password)
+    page.goto(base + "/me/checkin/")
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active !== null)")
+    page.wait_for_function(OFFLINE_PAGE_KEPT)
+    page.context.set_offline(True)
+    page.get_by_role("group", name="Brain fog").get_by_role("radio", name="6", exact=True).check()
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.locator("[data-sync-status]")).to_contain_text("1 check-in waiting to be sent")
+    page.context.set_offline(False)
+    expect(page.locator("[data-sync-status]")).to_be_hidden()
+    saved = CheckIn.objects.get(patient=patient)
+    assert {v.item.slug: v.value for v in TrackedValue.objects.filter(checkin=saved)} == {"brain_fog": Decimal(6)}

@@ -50,6 +50,9 @@ class TrackedValuesForm(forms.Form):
                     widget=forms.NumberInput(attrs={"inputmode": "numeric" if whole else "decimal",
                                                     "step": "1" if whole else "0.25"}))
 
+        for item in self.items:  # offline.js sends the values under the diary column name (the API's tracked map)
+            self.fields[f"i{item.pk}"].tracked_code = item.code
+
     def score_fields(self):
         return [self[f"i{i.pk}"] for i in self.items if i.kind in (Kind.OUTCOME, Kind.LEVEL, Kind.YES_NO)]
 

@@ -124,6 +124,11 @@
     data.forEach(function (value, name) {
       if (name.indexOf("se_") === 0 && value) payload.side_effects.push({ id: name.slice(3), severity: String(value) });
     });
+    // Her own outcomes and factors (tracking/_checkin_tracked.html): every one on the page, blank as null.
+    form.querySelectorAll("[data-tracked]").forEach(function (box) {
+      payload.tracked = payload.tracked || {};
+      payload.tracked[box.dataset.tracked] = score(box.dataset.trackedField);
+    });
     return { id: payload.id, patient: form.dataset.patient, savedAt: new Date().toISOString(), payload: payload };
   }
 
