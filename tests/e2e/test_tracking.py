@@ -62,6 +62,8 @@ def test_own_items_in_the_checkin_and_the_insights_page(live_server, browser, pa
     fog.get_by_role("radio", name="4", exact=True).check()
     page.get_by_role("group", name="Walk").get_by_role("radio", name="Yes").check()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("heading", name="Your own outcomes and factors").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "checkin-tracked-390.png"))
     page.get_by_role("button", name="Save check-in").click()
     expect(page.get_by_text("Saved your check-in")).to_be_visible()
     stored = {v.item.slug: v.value for v in TrackedValue.objects.filter(checkin__patient=patient)}
