@@ -210,6 +210,8 @@ WEB: dict[str, list[tuple]] = {
     "password_reset_confirm": [("get", lambda w: "/accounts/reset/MQ/set-password/", None, PUBLIC)],
     "password_reset_complete": [("get", lambda w: "/accounts/reset/done/", None, PUBLIC)],
     "accounts:signup": [("get", lambda w: "/accounts/signup/", None, PUBLIC)],
+    # A staff enrolment link (ldncare staff-add): a link that is not valid answers 400 to everyone.
+    "accounts:enrol": [("get", lambda w: "/accounts/enrol/not-a-valid-link/", None, dict.fromkeys(ACTORS, "400"))],
     "accounts:tokens": [("get", lambda w: "/accounts/tokens/", None, ANY_SIGNED_IN)],
     "accounts:security": [("get", lambda w: "/accounts/security/", None, ANY_SIGNED_IN)],
     "accounts:time-zone": [("post", lambda w: "/accounts/time-zone/", {"time_zone": "Europe/Oslo"}, ANY_SIGNED_IN)],
