@@ -90,7 +90,7 @@ def test_a_lockout_is_written_to_the_audit_table_and_shown_to_the_patient(patien
     AccessAttempt.objects.all().delete()
     owner = Client()
     owner.force_login(patient)
-    assert b"sign_in_lockout" in owner.get("/me/access-log/").content
+    assert "sign-in locked after failed attempts" in owner.get("/me/access-log/").content.decode()
 
 
 def test_an_administrator_sees_and_lifts_a_lockout_in_the_admin(client, admin, patient, password, settings):

@@ -82,6 +82,13 @@ def revoke(request, grant_id: int):
     return redirect("access:sharing")
 
 
+# Parts of the record in the access log, in words (other object types: their name with spaces).
+_OBJECT_WORDS = {
+    "sign_in_lockout": "sign-in locked after failed attempts", "checkin": "check-in", "notify_alert": "alert e-mailed",
+    "notify_prescription": "prescription announced to the pharmacy", "safety_override": "safety override",
+}
+
+
 @role_required(Role.PATIENT)
 def access_log(request):
     """Who looked at or changed my record, and who was refused: identical accesses within one
@@ -95,7 +102,8 @@ def access_log(request):
         if rows and rows[-1]["key"] == key:
             rows[-1]["count"] += 1
         else:
-            rows.append({"key": key, "minute": minute, "event": event, "count": 1})
+            rows.append({"key": key, "minute": minute, "event": event, "count": 1,
+                         "what": _OBJECT_WORDS.get(event.object_type, event.object_type.replace("_", " "))})
     return render(request, "access/access_log.html", {"rows": rows[:200], "zone": timezone.get_current_timezone_name()})
 
 

@@ -35,8 +35,11 @@ class RemindersIO(Schema):
 
 
 class PushSubscriptionIn(Schema):
-    model_config = ConfigDict(extra="ignore")
+    """``PushSubscription.toJSON()`` as the browser gives it."""
+
+    model_config = ConfigDict(extra="forbid")
     endpoint: str = Field(..., max_length=1000, pattern=r"^https?://")
+    expirationTime: float | None = Field(None, description="When the push service ends the subscription (ms); unused")  # noqa: N815 - the browser's name
     keys: dict[str, str]
 
     @field_validator("keys")
