@@ -107,6 +107,11 @@ class Inbox:
 
 @pytest.fixture
 def smtp(settings):
+    import logging
+
+    # aiosmtpd logs every connection at INFO from its own thread, sometimes after pytest has closed
+    # the stream it captured: only its warnings matter here.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     inbox = Inbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
