@@ -3,7 +3,7 @@
 >>> from ldncare.core.response.simulate import simulate_diary
 >>> report = build_response_report(simulate_diary(effect_points=-3.0, seed=3), "pain")
 >>> sorted(report)[:6]
-['adherence', 'baseline', 'caveats', 'disclaimer', 'dose_steps', 'dose_timing']
+['adherence', 'baseline', 'baseline_flare', 'caveats', 'disclaimer', 'dose_steps']
 >>> report["status"], report["mcid"]["points"]
 ('likely_responder', 2.0)
 """
