@@ -132,38 +132,33 @@ class Insights:
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
-    """Benjamini–Hochberg adjusted p-values (q-values), in the input order.
+    """Benjamini–Hochberg adjusted p-values (q-values), in the input order (statsmodels' ``fdr_bh``).
 
     >>> [round(q, 3) for q in benjamini_hochberg([0.01, 0.04, 0.03, 0.5])]
     [0.04, 0.053, 0.053, 0.5]
     """
-    p = np.asarray(p_values, dtype=float)
-    if p.size == 0:
+    if len(p_values) == 0:
         return []
-    order = np.argsort(p)
-    ranked = p[order] * p.size / np.arange(1, p.size + 1)
-    q_sorted = np.minimum.accumulate(ranked[::-1])[::-1]
-    q = np.empty_like(q_sorted)
-    q[order] = np.minimum(q_sorted, 1.0)
-    return q.tolist()
+    from statsmodels.stats.multitest import multipletests
+
+    return multipletests(np.asarray(p_values, dtype=float), method="fdr_bh")[1].tolist()
+
+
+def _resolve(kind: str, known: Sequence[str], prefix: str, name: str) -> str:
+    for candidate in (name, prefix + name):
+        if candidate in known:
+            return candidate
+    raise ValueError(f"no {kind} {name!r} in this diary; allowed: {', '.join(known)}")
 
 
 def resolve_outcome(diary: Diary, name: str) -> str:
     """The diary's outcome key for ``name`` (``brain_fog`` finds ``outcome:brain_fog``); ValueError if none."""
-    known = [*diary.outcomes, *SIDE_EFFECT_OUTCOMES]
-    for candidate in (name, OUTCOME_PREFIX + name):
-        if candidate in known:
-            return candidate
-    raise ValueError(f"no outcome {name!r} in this diary; allowed: {', '.join(known)}")
+    return _resolve("outcome", [*diary.outcomes, *SIDE_EFFECT_OUTCOMES], OUTCOME_PREFIX, name)
 
 
 def resolve_factor(diary: Diary, name: str) -> str:
     """The diary's factor key for ``name`` (``walk`` finds ``factor:walk``); ValueError if none."""
-    known = [*diary.factors, *DOSE_FACTORS]
-    for candidate in (name, FACTOR_PREFIX + name):
-        if candidate in known:
-            return candidate
-    raise ValueError(f"no factor {name!r} in this diary; allowed: {', '.join(known)}")
+    return _resolve("factor", [*diary.factors, *DOSE_FACTORS], FACTOR_PREFIX, name)
 
 
 def _dose_clock_h(value) -> float:
