@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
 
 from ldncare.core.response.ar1 import fit_ar1_regression
 from ldncare.core.response.diary import FACTOR_PREFIX, OUTCOME_PREFIX, Diary
@@ -139,8 +140,6 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
     """
     if len(p_values) == 0:
         return []
-    from statsmodels.stats.multitest import multipletests
-
     return multipletests(np.asarray(p_values, dtype=float), method="fdr_bh")[1].tolist()
 
 
