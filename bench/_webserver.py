@@ -279,7 +279,7 @@ def _serve(port: int, threads: int, *, migrate: bool, standby: bool, bootstrap: 
 
 def _serve_gunicorn(application, port: int, *, threads: int, workers: int, worker_class: str) -> None:
     """Serve ``application`` (already loaded and frozen: the workers fork with it) with gunicorn."""
-    from gunicorn.app.base import BaseApplication
+    from ldncare.commands.server import run_gunicorn
 
     options = {
         "bind": f"{HOST}:{port}", "workers": workers, "worker_class": worker_class,
@@ -287,16 +287,7 @@ def _serve_gunicorn(application, port: int, *, threads: int, workers: int, worke
         "keepalive": 5, "timeout": 120, "graceful_timeout": 5, "preload_app": True,
         "accesslog": None, "loglevel": "warning",  # stderr is a pipe nobody reads while serving
     }
-
-    class Server(BaseApplication):
-        def load_config(self) -> None:
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            return application
-
-    Server().run()
+    run_gunicorn(application, options)
 
 
 if __name__ == "__main__":

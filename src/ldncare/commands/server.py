@@ -17,7 +17,7 @@ import typer
 from ldncare import __version__
 from ldncare.commands.common import fail
 
-__all__ = ["run", "serve", "version"]
+__all__ = ["run", "run_gunicorn", "serve", "version"]
 
 
 def version() -> None:
@@ -134,7 +134,6 @@ def serve(
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connections
-    from gunicorn.app.base import BaseApplication
 
     call_command("migrate", interactive=False, verbosity=0)
     connections.close_all()  # no connection is inherited by the forked workers
@@ -148,6 +147,16 @@ def serve(
         "forwarded_allow_ips": "", "proc_name": "ldncare",
     }
 
+    proxies = ", ".join(settings.TRUSTED_PROXIES) or "none (clients connect directly)"
+    typer.echo(f"ldncare {__version__} serving at http://{host}:{port}/ with {count} gunicorn workers; "
+               f"trusted proxies: {proxies}")
+    run_gunicorn(application, options)
+
+
+def run_gunicorn(application, options: dict) -> None:
+    """Serve ``application`` with gunicorn configured from ``options`` (also used by bench/load.py)."""
+    from gunicorn.app.base import BaseApplication
+
     class Server(BaseApplication):
         def load_config(self) -> None:
             for key, value in options.items():
@@ -156,7 +165,5 @@ def serve(
         def load(self):
             return application
 
-    proxies = ", ".join(settings.TRUSTED_PROXIES) or "none (clients connect directly)"
-    typer.echo(f"ldncare {__version__} serving at http://{host}:{port}/ with {count} gunicorn workers; "
-               f"trusted proxies: {proxies}")
     Server().run()
+
