@@ -13,7 +13,7 @@ import pytest
 
 from ldncare.web.accounts.totp_client import pass_second_factor
 
-__all__ = ["assert_accessible", "enter_password", "pass_second_factor", "sign_in"]  # the staff code step is shared with docs/_shots.py
+__all__ = ["assert_accessible", "assert_urgent_card_first", "enter_password", "pass_second_factor", "sign_in"]  # the staff code step is shared with docs/_shots.py
 
 pytestmark = pytest.mark.e2e
 
@@ -38,6 +38,25 @@ def assert_accessible(page, where: str | None = None, *, images: bool = True) ->
     if images:
         assert page.evaluate(NO_ALT) == [], where
     assert page.locator("h1").count() == 1, where
+
+
+def assert_urgent_card_first(page, *texts: str, screenshot=None):
+    """After saving a check-in: the result has the focus, the first urgent card is in the viewport,
+    says ``texts`` and stands above the first routine card, and nothing scrolls sideways."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#checkin-result")).to_be_focused()
+    urgent = page.locator("article.level-urgent_care").first
+    routine = page.locator("article.level-expected_transient").first
+    expect(urgent).to_be_in_viewport()
+    for text in texts:
+        expect(urgent).to_contain_text(text)
+    assert urgent.bounding_box()["y"] < routine.bounding_box()["y"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    if screenshot is not None:
+        page.screenshot(path=str(screenshot))
+    assert_accessible(page)
+    return urgent
 
 
 def enter_password(page, base: str, username: str, password: str) -> None:

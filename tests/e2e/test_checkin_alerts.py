@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_urgent_card_first, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -38,17 +38,8 @@ def test_urgent_advice_in_view_after_save_and_the_clinician_alerted(live_server,
     page.get_by_label("Allergic reaction").select_option("severe")
     page.get_by_role("button", name="Save check-in").click()
 
-    result = page.locator("#checkin-result")
-    expect(result).to_be_focused()
-    urgent = page.locator("article.level-urgent_care").first
-    routine = page.locator("article.level-expected_transient").first
-    expect(urgent).to_be_in_viewport()
-    expect(urgent).to_contain_text("Allergic reaction")
-    expect(urgent).to_contain_text("ldncare has alerted Lin Chen")
-    assert urgent.bounding_box()["y"] < routine.bounding_box()["y"]
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.screenshot(path=str(ARTIFACTS / "checkin-urgent-390.png"))
-    assert_accessible(page)
+    assert_urgent_card_first(page, "Allergic reaction", "ldncare has alerted Lin Chen",
+                             screenshot=ARTIFACTS / "checkin-urgent-390.png")
 
     # The clinician: the alert is first on the dashboard; acknowledging it clears it.
     doctor = browser.new_context(viewport={"width": 1280, "height": 900})

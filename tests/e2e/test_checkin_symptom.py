@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_urgent_card_first, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -39,16 +39,8 @@ def test_a_typed_red_flag_is_in_view_after_save_and_reaches_the_clinician(live_s
     page.get_by_label("How bad is it?").select_option("moderate")
     page.get_by_role("button", name="Save check-in").click()
 
-    expect(page.locator("#checkin-result")).to_be_focused()
-    urgent = page.locator("article.level-urgent_care").first
-    routine = page.locator("article.level-expected_transient").first
-    expect(urgent).to_be_in_viewport()
-    expect(urgent).to_contain_text("“crushing chest pain” (moderate): Get urgent medical care")
-    expect(urgent).to_contain_text("ldncare has alerted Lin Chen")
-    assert urgent.bounding_box()["y"] < routine.bounding_box()["y"]
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.screenshot(path=str(ARTIFACTS / "checkin-symptom-urgent-390.png"))
-    assert_accessible(page)
+    assert_urgent_card_first(page, "“crushing chest pain” (moderate): Get urgent medical care",
+                             "ldncare has alerted Lin Chen", screenshot=ARTIFACTS / "checkin-symptom-urgent-390.png")
 
     doctor = browser.new_context(viewport={"width": 1280, "height": 900})
     dpage = doctor.new_page()
