@@ -2,16 +2,21 @@
 
 Same model, same grid, same step scheme as :mod:`ldncare.core.pharmacology.engine` (which
 stays the reference implementation the tests compare this kernel against), but one compiled
-loop per subject: the per-subject step coefficients (matrix exponentials of the augmented
-PK system at the step length, the refined step length and the Gauss-Legendre nodes) are
-computed in the kernel (Taylor series over the non-zeros of the 7x7 system matrix, with
-scaling and squaring, as :func:`~ldncare.core.pharmacology.engine.expm_batched` but sparse and
-per subject, in the kernel), the states are scalars
-in registers, the day's figures (Cmax, Tmax, AUC by mass balance, occupancy peak/trough,
-hours above 50 %/90 %, mean rebound index) are accumulated while stepping, so nothing of
-size subjects x time is ever stored. Subjects are advanced in blocks of 64 with every inner
-loop over the block, and the exponentials are a branch-free polynomial instead of a libm call,
-so the compiler vectorises the loops (SIMD lanes over subjects).
+loop per block of subjects:
+
+* the per-subject step coefficients (the augmented PK system's propagator at the step length,
+  the refined step length and the Gauss-Legendre nodes) are computed **in closed form**: each
+  entry is a linear chain of first-order transfers, i.e. its couplings times a divided
+  difference of exp(-k t) over the chain's rates (:func:`_exp_divided_differences`, stable for
+  equal and nearly equal rates), instead of a matrix exponential (the NumPy engine's
+  ``expm_batched`` stays the reference for them);
+* the day's figures (Cmax, Tmax, AUC by mass balance, occupancy peak/trough, hours above
+  50 %/90 %, mean rebound index) are accumulated while stepping, so nothing of size
+  subjects x time is ever stored;
+* subjects are advanced in blocks of ``_BLOCK`` with every inner loop over the block and every
+  array indexed in place, and the exponentials are a branch-free polynomial with the power of
+  two written into the exponent bits instead of a libm call, so the compiler vectorises the
+  loops (SIMD lanes over subjects) and contracts them to fused multiply-adds.
 
 Why numba and not JAX: numba is already a dependency (JAX is not), compiles float64 loops
 ahead of the first call with an on-disk cache, and ``nogil=True`` lets two Python threads
@@ -32,7 +37,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
 from numpy.polynomial.legendre import leggauss
 
 from ldncare.core.pharmacology.parameters import ModelParameters, model_parameters
@@ -45,106 +52,158 @@ __all__ = ["histogram_counts", "simulate_daily_fused"]
 _N_METRICS = 10
 
 
-@njit(nogil=True, cache=True, fastmath=False)
-def _matmul7(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
-    for i in range(7):
-        for j in range(7):
-            out[i, j] = 0.0
-        for k in range(7):
-            aik = a[i, k]
-            if aik != 0.0:
-                for j in range(7):
-                    out[i, j] += aik * b[k, j]
+_TAU = 0.5  # a node set spread below this (in units of 1/t) is summed as a series, else split
+_SERIES_TERMS = 18  # series tail below 1e-17 of the first term when the spread is below _TAU
+_INV_FACTORIAL = np.array([1.0 / math.factorial(k) for k in range(_SERIES_TERMS + 8)])
 
 
 @njit(nogil=True, cache=True, fastmath=False)
-def _expm7(k: np.ndarray, t: float, out: np.ndarray, term: np.ndarray, tmp: np.ndarray) -> None:  # pragma: no cover
-    """exp(k t) for a sparse 7x7 matrix: Taylor series (terms until they fall below 1e-18 of the
-    identity) after scaling to a norm <= 1, then squaring; the products use only k's non-zeros."""
-    rows = np.empty(49, dtype=np.int64)
-    cols = np.empty(49, dtype=np.int64)
-    vals = np.empty(49)
-    nnz = 0
-    norm = 0.0
-    for i in range(7):
-        row = 0.0
-        for j in range(7):
-            if k[i, j] != 0.0:
-                rows[nnz], cols[nnz], vals[nnz] = i, j, k[i, j] * t
-                nnz += 1
-                row += abs(k[i, j] * t)
-        norm = max(norm, row)
-    sq = 0
-    if norm > 1.0:
-        sq = int(math.ceil(math.log2(norm)))
-    inv = 1.0 / (2.0 ** sq)
-    for q in range(nnz):
-        vals[q] *= inv
-    for i in range(7):
-        for j in range(7):
-            out[i, j] = 1.0 if i == j else 0.0
-            term[i, j] = out[i, j]
-    for n in range(1, 30):
-        # term = term @ (k t / 2^sq) / n, through the non-zeros of k
-        for i in range(7):
-            for j in range(7):
-                tmp[i, j] = 0.0
-        for q in range(nnz):
-            m, j, v = rows[q], cols[q], vals[q] / n
-            for i in range(7):
-                tmp[i, j] += term[i, m] * v
-        biggest = 0.0
-        for i in range(7):
-            for j in range(7):
-                term[i, j] = tmp[i, j]
-                out[i, j] += tmp[i, j]
-                biggest = max(biggest, abs(tmp[i, j]))
-        if biggest < 1e-18:
-            break
-    for _ in range(sq):
-        _matmul7(out, out, tmp)
-        for i in range(7):
-            for j in range(7):
-                out[i, j] = tmp[i, j]
+def _exp_divided_differences(x: np.ndarray, ex: np.ndarray, t: float, inv_fact: np.ndarray,
+                             out: np.ndarray, h: np.ndarray) -> None:  # pragma: no cover - compiled
+    """Divided differences of f(k) = exp(-k t) over every subset of four nodes ``x``.
+
+    ``out[mask]`` is f[x_i : bit i of mask set] (``ex[i]`` = exp(-x_i t) is given, so no library
+    call is made here). A linear chain's impulse response is a product of its couplings times
+    (-1)^(n-1) f[rates], so these are the step propagator's entries in closed form. A subset
+    whose nodes spread by at least _TAU / t is split at its extremes (the divided-difference
+    recurrence, dividing by the largest gap: error amplified at most ~1/_TAU per level); a
+    tighter one is summed as the Taylor series about its smallest node,
+    f[S] = t^n e^(-x_lo t) sum_k (-1)^(n+k) h_k(u) / (n+k)!, u = (x - x_lo) t, h_k the complete
+    homogeneous symmetric polynomials, so coincident and nearly coincident rates (ka close to
+    kel, the repeated zero of an integral) need no special case.
+    ``h`` is scratch space of at least _SERIES_TERMS + 1 values.
+    """
+    twin = x[0] == x[1]  # a repeated node (the integrals' two zeros): masks 2, 6, 10, 14 mirror 1, 5, 9, 13
+    for mask in range(1, 16):
+        if twin and (mask & 3) == 2:
+            out[mask] = out[mask ^ 3]
+            continue
+        cnt = 0
+        lo = -1
+        hi = -1
+        for i in range(4):
+            if (mask >> i) & 1:
+                cnt += 1
+                if lo < 0 or x[i] < x[lo]:
+                    lo = i
+                if hi < 0 or x[i] > x[hi]:
+                    hi = i
+        if cnt == 1:
+            out[mask] = ex[lo]
+            continue
+        gap = x[hi] - x[lo]
+        if gap * t >= _TAU:
+            out[mask] = (out[mask & ~(1 << lo)] - out[mask & ~(1 << hi)]) / gap
+            continue
+        n = cnt - 1
+        # terms needed: u^K C(K+3,3)/K! < 1e-17 for the widest u = gap t (K = 18 at _TAU)
+        g = gap * t
+        terms = 5 if g < 1e-3 else 8 if g < 0.02 else 11 if g < 0.1 else 14 if g < 0.25 else _SERIES_TERMS
+        for k in range(terms + 1):
+            h[k] = 0.0
+        h[0] = 1.0
+        for i in range(4):
+            if (mask >> i) & 1:
+                u = (x[i] - x[lo]) * t
+                for k in range(1, terms + 1):
+                    h[k] += u * h[k - 1]
+        acc = 0.0
+        sign = 1.0
+        for k in range(terms + 1):
+            acc += sign * h[k] * inv_fact[n + k]
+            sign = -sign
+        tn = 1.0
+        for _ in range(n):
+            tn *= -t
+        out[mask] = tn * ex[lo] * acc
 
 
 @njit(nogil=True, cache=True, fastmath=False)
-def _step_coefficients(kmat: np.ndarray, h: float, s_nodes: np.ndarray, binding: bool, kon: float,
-                       cv: float, cvm: float, p_out: np.ndarray, l_out: np.ndarray,
-                       work: np.ndarray) -> None:  # pragma: no cover - compiled
-    """P = exp(K h); for binding, L[k, (g, ac, am, r)] = -kon ∫_{s_k}^h Ceff per unit state (s_0 = 0)."""
-    term, tmp, ps = work[0], work[1], work[2]
-    _expm7(kmat, h, p_out, term, tmp)
-    if not binding:
+def _step_coefficients(ka: float, kel: float, km: float, ke0: float, cv: float, cvm: float, binding: bool,
+                       kon: float, h: float, s_nodes: np.ndarray, inv_fact: np.ndarray, pc: np.ndarray,
+                       lc: np.ndarray, i: int, work: np.ndarray) -> None:  # pragma: no cover - compiled
+    """The step's propagator entries for one subject, in closed form (no matrix exponential).
+
+    State (g, ac, am, ∫ac, ∫am, ce) with the rate r held over the step; every entry is a chain
+    of first-order transfers, so entry = couplings x (-1)^(n-1) f[rates] with f(k) = exp(-k t)
+    (see :func:`_exp_divided_differences`; the rate input and the integrals are rate-0 nodes).
+    ``pc[e, i]``: the entries (g,g) (g,r) (ac,g) (ac,ac) (ac,r) (am,g) (am,am) (am,r) (ce,g)
+    (ce,ac) (ce,am) (ce,ce) (ce,r) at t = h (the last five only for the effect compartment).
+    For binding, ``lc[q, c, i]`` =
+    -kon ∫_{s_q}^h Ceff per unit of (g, ac, am, r) (s_0 = 0), from the integral rows.
+    ``cvm`` is already multiplied by r6 (the metabolite's relative potency).
+    """
+    nodes, ex, dd_a, dd_b = work[0], work[1], work[2], work[3]
+    if binding:
+        # family A = f over (0, 0, ka, kel), family B over (0, 0, ka, km): g, ac, am and the integrals
+        n_times = s_nodes.shape[0] + 1
+        for q in range(n_times):
+            t = h if q == 0 else s_nodes[q - 1]
+            e_ka, e_kel, e_km = math.exp(-ka * t), math.exp(-kel * t), math.exp(-km * t)
+            nodes[0], nodes[1], nodes[2], nodes[3] = 0.0, 0.0, ka, kel
+            ex[0], ex[1], ex[2], ex[3] = 1.0, 1.0, e_ka, e_kel
+            _exp_divided_differences(nodes, ex, t, inv_fact, dd_a, work[5])
+            nodes[3], ex[3] = km, e_km
+            _exp_divided_differences(nodes, ex, t, inv_fact, dd_b, work[5])
+            # integral rows at t: P30 = ka f[0,ka,kel], P31 = -f[0,kel], P36 = -ka f[0,0,ka,kel]; B alike
+            p30, p31, p36 = ka * dd_a[13], -dd_a[9], -ka * dd_a[15]
+            p40, p42, p46 = ka * dd_b[13], -dd_b[9], -ka * dd_b[15]
+            v0, v1, v2, v3 = cv * p30 + cvm * p40, cv * p31, cvm * p42, cv * p36 + cvm * p46
+            if q == 0:
+                pc[0, i], pc[1, i] = e_ka, -dd_a[5]
+                pc[2, i], pc[3, i], pc[4, i] = -ka * dd_a[12], e_kel, ka * dd_a[13]
+                pc[5, i], pc[6, i], pc[7, i] = -ka * dd_b[12], e_km, ka * dd_b[13]
+                for e in range(8, 13):
+                    pc[e, i] = 0.0
+                lc[0, 0, i], lc[0, 1, i], lc[0, 2, i], lc[0, 3, i] = -kon * v0, -kon * v1, -kon * v2, -kon * v3
+                work[4, 0], work[4, 1], work[4, 2], work[4, 3] = v0, v1, v2, v3
+            else:
+                lc[q, 0, i] = -kon * (work[4, 0] - v0)
+                lc[q, 1, i] = -kon * (work[4, 1] - v1)
+                lc[q, 2, i] = -kon * (work[4, 2] - v2)
+                lc[q, 3, i] = -kon * (work[4, 3] - v3)
         return
-    cols = (0, 1, 2, 6)
-    for c in range(4):
-        j = cols[c]
-        l_out[0, c] = -kon * (cv * p_out[3, j] + cvm * p_out[4, j])  # exp(0) = I has zero rows 3, 4 here
-    for q in range(s_nodes.shape[0]):
-        _expm7(kmat, s_nodes[q], ps, term, tmp)
-        for c in range(4):
-            j = cols[c]
-            l_out[q + 1, c] = -kon * (cv * (p_out[3, j] - ps[3, j]) + cvm * (p_out[4, j] - ps[4, j]))
+    # effect compartment: family C over (0, ka, kel, ke0), family D over (0, ka, km, ke0), at t = h
+    t = h
+    e_ka, e_kel, e_km, e_ke0 = math.exp(-ka * t), math.exp(-kel * t), math.exp(-km * t), math.exp(-ke0 * t)
+    nodes[0], nodes[1], nodes[2], nodes[3] = 0.0, ka, kel, ke0
+    ex[0], ex[1], ex[2], ex[3] = 1.0, e_ka, e_kel, e_ke0
+    _exp_divided_differences(nodes, ex, t, inv_fact, dd_a, work[5])
+    nodes[2], ex[2] = km, e_km
+    _exp_divided_differences(nodes, ex, t, inv_fact, dd_b, work[5])
+    kc, kcm = ke0 * cv, ke0 * cvm
+    pc[0, i], pc[1, i] = e_ka, -dd_a[3]
+    pc[2, i], pc[3, i], pc[4, i] = -ka * dd_a[6], e_kel, ka * dd_a[7]
+    pc[5, i], pc[6, i], pc[7, i] = -ka * dd_b[6], e_km, ka * dd_b[7]
+    pc[8, i] = ka * (kc * dd_a[14] + kcm * dd_b[14])
+    pc[9, i], pc[10, i], pc[11, i] = -kc * dd_a[12], -kcm * dd_b[12], e_ke0
+    pc[12, i] = -ka * (kc * dd_a[15] + kcm * dd_b[15])
 
 
-_BLOCK = 64  # subjects advanced together: every inner loop runs over a block (SIMD lanes)
-_P_ENTRIES = ((0, 0), (0, 6), (1, 0), (1, 1), (1, 6), (2, 0), (2, 2), (2, 6), (5, 0), (5, 1), (5, 2), (5, 5), (5, 6))
+_BLOCK = 256  # subjects advanced together: every inner loop runs over a block (SIMD lanes)
 
 
-@njit(nogil=True, cache=True, fastmath=False, error_model="numpy", inline="always")
+@intrinsic
+def _float_from_bits(typingctx, bits):  # pragma: no cover - compile-time
+    """The float64 whose IEEE-754 bit pattern is the int64 ``bits`` (an LLVM bitcast: one lane op)."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+    return types.float64(types.int64), codegen
+
+
+@njit(nogil=True, cache=True, fastmath={"contract"}, error_model="numpy", inline="always")
 def _exp_nonpositive(z: float) -> float:  # pragma: no cover - compiled
     """exp(z) for z <= 0 without a library call, so that loops over subjects vectorise.
 
     z is clamped at -40 (exp(-40) = 4e-18: below the engine's 1e-6 tolerance by 12 orders);
-    z = k ln2 + r with |r| <= ln2/2 (two-part ln2), exp(r) by its degree-13 Taylor polynomial
-    (truncation < 1e-17 relative), 2^k by six selected halvings (k >= -58).
+    z = k ln2 + r with |r| <= ln2/2 (two-part ln2), exp(r) by its degree-12 Taylor polynomial
+    (truncation < 2e-16 relative, the rounding level), 2^k by writing k + 1023 into the
+    exponent bits (k >= -58, so always a normal number).
     """
     z = max(z, -40.0)
     kf = (z * 1.4426950408889634 + 6755399441055744.0) - 6755399441055744.0  # round to nearest, no call
     r = (z - kf * 0.6931471803691238) - kf * 1.9082149292705877e-10
-    p = 1.0 / 6227020800.0
-    p = p * r + 1.0 / 479001600.0
+    p = 1.0 / 479001600.0
     p = p * r + 1.0 / 39916800.0
     p = p * r + 1.0 / 3628800.0
     p = p * r + 1.0 / 362880.0
@@ -157,80 +216,76 @@ def _exp_nonpositive(z: float) -> float:  # pragma: no cover - compiled
     p = p * r + 0.5
     p = p * r + 1.0
     p = p * r + 1.0
-    m = np.int64(-kf)
-    p *= 0.5 if m & 1 else 1.0
-    p *= 0.25 if m & 2 else 1.0
-    p *= 0.0625 if m & 4 else 1.0
-    p *= 0.00390625 if m & 8 else 1.0
-    p *= 1.52587890625e-05 if m & 16 else 1.0
-    p *= 2.3283064365386963e-10 if m & 32 else 1.0
-    return p
+    return p * _float_from_bits((np.int64(kf) + 1023) << 52)
 
 
-@njit(nogil=True, cache=True, fastmath=False, error_model="numpy")
-def _advance_block(nb: int, pc: np.ndarray, lc: np.ndarray, wn: np.ndarray, ekh: float, phi_y: np.ndarray,
-                   w_in: np.ndarray, c_y: np.ndarray, r: float, binding: bool, koff: float, ke0: float, ec50: float,
-                   kcv: np.ndarray, kcvm: np.ndarray, st: np.ndarray, acc: np.ndarray) -> None:  # pragma: no cover
-    """One step for a block; st rows: g, ac, am, ce, b, adapt, pool, b_prev, db_prev (x block)."""
-    g, ac, am, ce, b = st[0], st[1], st[2], st[3], st[4]
+@njit(nogil=True, cache=True, fastmath={"contract"}, error_model="numpy")
+def _advance_block(nb: int, which: int, pc: np.ndarray, lc: np.ndarray, wn: np.ndarray, ekh: float,
+                   phi_y: np.ndarray, w_in: np.ndarray, c_y: np.ndarray, r: float, binding: bool, koff: float,
+                   ke0: float, ec50: float, kcv: np.ndarray, st: np.ndarray,
+                   acc: np.ndarray) -> None:  # pragma: no cover - compiled
+    """One step for a block with coefficient set ``which`` (0: the grid step, 1: the refined one).
+
+    ``st`` rows: g, ac, am, ce, b, adapt, pool, b_prev, db_prev (x block); ``kcv`` rows: the
+    binding (or effect) weights of ac and am. Every array is indexed in place (no slices, so no
+    reference counting inside the step) and every loop runs over the block's subjects.
+    """
     if binding:
         for i in range(nb):
             acc[i] = 0.0
         for q in range(wn.shape[0]):
             w = wn[q]
-            l0, l1, l2, l3 = lc[q + 1, 0], lc[q + 1, 1], lc[q + 1, 2], lc[q + 1, 3]
             for i in range(nb):
-                acc[i] += w * _exp_nonpositive(l0[i] * g[i] + l1[i] * ac[i] + l2[i] * am[i] + l3[i] * r)
-        l0, l1, l2, l3 = lc[0, 0], lc[0, 1], lc[0, 2], lc[0, 3]
+                acc[i] += w * _exp_nonpositive(lc[which, q + 1, 0, i] * st[0, i] + lc[which, q + 1, 1, i] * st[1, i]
+                                               + lc[which, q + 1, 2, i] * st[2, i] + lc[which, q + 1, 3, i] * r)
         for i in range(nb):
-            e0 = _exp_nonpositive(l0[i] * g[i] + l1[i] * ac[i] + l2[i] * am[i] + l3[i] * r)
-            b[i] = 1.0 - e0 * ekh * (1.0 - b[i]) - koff * acc[i]
+            e0 = _exp_nonpositive(lc[which, 0, 0, i] * st[0, i] + lc[which, 0, 1, i] * st[1, i]
+                                  + lc[which, 0, 2, i] * st[2, i] + lc[which, 0, 3, i] * r)
+            st[4, i] = 1.0 - e0 * ekh * (1.0 - st[4, i]) - koff * acc[i]
     else:
         for i in range(nb):
-            ce[i] = pc[8, i] * g[i] + pc[9, i] * ac[i] + pc[10, i] * am[i] + pc[11, i] * ce[i] + pc[12, i] * r
-    adapt, pool, b0, db0 = st[5], st[6], st[7], st[8]
+            st[3, i] = (pc[which, 8, i] * st[0, i] + pc[which, 9, i] * st[1, i] + pc[which, 10, i] * st[2, i]
+                        + pc[which, 11, i] * st[3, i] + pc[which, 12, i] * r)
     for i in range(nb):
-        g0 = g[i]
-        ac1 = pc[2, i] * g0 + pc[3, i] * ac[i] + pc[4, i] * r
-        am1 = pc[5, i] * g0 + pc[6, i] * am[i] + pc[7, i] * r
-        g[i] = pc[0, i] * g0 + pc[1, i] * r
-        ac[i], am[i] = ac1, am1
-        ceff = ac1 * kcv[i] + am1 * kcvm[i]
+        g0 = st[0, i]
+        ac1 = pc[which, 2, i] * g0 + pc[which, 3, i] * st[1, i] + pc[which, 4, i] * r
+        am1 = pc[which, 5, i] * g0 + pc[which, 6, i] * st[2, i] + pc[which, 7, i] * r
+        st[0, i] = pc[which, 0, i] * g0 + pc[which, 1, i] * r
+        st[1, i], st[2, i] = ac1, am1
+        ceff = ac1 * kcv[0, i] + am1 * kcv[1, i]
         if binding:
-            b1 = b[i]
+            b1 = st[4, i]
             db1 = ceff - (ceff + koff) * b1
         else:
-            c = ce[i]
+            c = st[3, i]
             b1 = c / (c + ec50)
             db1 = ec50 * ke0 * (ceff - c) / ((c + ec50) * (c + ec50))
-        a0 = adapt[i]
-        adapt[i] = (phi_y[0, 0] * a0 + w_in[0, 0] * b0[i] + w_in[1, 0] * db0[i] + w_in[2, 0] * b1
+        a0, b0, db0 = st[5, i], st[7, i], st[8, i]
+        st[5, i] = (phi_y[0, 0] * a0 + w_in[0, 0] * b0 + w_in[1, 0] * db0 + w_in[2, 0] * b1
                     + w_in[3, 0] * db1 + c_y[0])
-        pool[i] = (phi_y[1, 1] * pool[i] + phi_y[1, 0] * a0 + w_in[0, 1] * b0[i] + w_in[1, 1] * db0[i]
-                   + w_in[2, 1] * b1 + w_in[3, 1] * db1 + c_y[1])
-        b0[i], db0[i] = b1, db1
+        st[6, i] = (phi_y[1, 1] * st[6, i] + phi_y[1, 0] * a0 + w_in[0, 1] * b0 + w_in[1, 1] * db0
+                    + w_in[2, 1] * b1 + w_in[3, 1] * db1 + c_y[1])
+        st[7, i], st[8, i] = b1, db1
 
 
-@njit(nogil=True, cache=True, fastmath=False, error_model="numpy")
+@njit(nogil=True, cache=True, fastmath={"contract"}, error_model="numpy")
 def _daily_kernel(ka: np.ndarray, kel: np.ndarray, km: np.ndarray, cv: np.ndarray, cvm: np.ndarray,
                   binding: bool, kon: float, koff: float, ke0: float, ec50: float, r6: float,
                   bolus: np.ndarray, rate: np.ndarray, refine: np.ndarray, tone: np.ndarray, s0: np.ndarray,
                   spd: int, dt_h: float, substeps: int, s_main: np.ndarray, wn_main: np.ndarray, ekh_main: float,
                   phi_main: np.ndarray, win_main: np.ndarray, cy_main: np.ndarray, s_fine: np.ndarray,
                   wn_fine: np.ndarray, ekh_fine: float, phi_fine: np.ndarray, win_fine: np.ndarray,
-                  cy_fine: np.ndarray, beta: float, k_e_half: float, out: np.ndarray) -> None:  # pragma: no cover
+                  cy_fine: np.ndarray, beta: float, k_e_half: float, inv_fact: np.ndarray,
+                  out: np.ndarray) -> None:  # pragma: no cover - compiled
     n = ka.shape[0]
     n_steps = rate.shape[0]
     n_nodes = s_main.shape[0]
     nblk = _BLOCK
-    kmat = np.zeros((7, 7))
-    pmat = np.empty((7, 7))
-    lmat = np.zeros((n_nodes + 1, 4))
-    work = np.empty((3, 7, 7))
+    work = np.zeros((6, 24))
     pc = np.zeros((2, 13, nblk))
     lc = np.zeros((2, n_nodes + 1, 4, nblk))
-    kcv, kcvm, acc = np.empty(nblk), np.empty(nblk), np.empty(nblk)
-    cvb, cvmb = np.empty(nblk), np.empty(nblk)
+    kcv, acc = np.empty((2, nblk)), np.empty(nblk)
+    cvb = np.empty((2, nblk))  # concentration per amount: parent, metabolite
     st = np.empty((9, nblk))
     day0 = np.empty((3, nblk))  # g, ac, am at the day's start
     stats = np.empty((8, nblk))  # cmax, tmax, cmmax, bmax, bmin, n50, n90, rebound sum
@@ -243,51 +298,36 @@ def _daily_kernel(ka: np.ndarray, kel: np.ndarray, km: np.ndarray, cv: np.ndarra
         nb = min(nblk, n - first)
         for i in range(nb):
             s = first + i
-            kmat[:, :] = 0.0
-            kmat[0, 0], kmat[0, 6] = -ka[s], 1.0
-            kmat[1, 0], kmat[1, 1] = ka[s], -kel[s]
-            kmat[2, 0], kmat[2, 2] = ka[s], -km[s]
-            kmat[3, 1] = 1.0
-            kmat[4, 2] = 1.0
-            if not binding:
-                kmat[5, 1] = ke0 * cv[s]
-                kmat[5, 2] = ke0 * r6 * cvm[s]
-                kmat[5, 5] = -ke0
-            cvb[i], cvmb[i] = cv[s], cvm[s]
-            kcv[i] = (kon if binding else 1.0) * cv[s]
-            kcvm[i] = (kon if binding else 1.0) * r6 * cvm[s]
+            cvb[0, i], cvb[1, i] = cv[s], cvm[s]
+            kcv[0, i] = (kon if binding else 1.0) * cv[s]
+            kcv[1, i] = (kon if binding else 1.0) * r6 * cvm[s]
             for which in range(2 if any_fine else 1):
-                _step_coefficients(kmat, dt_h if which == 0 else h_fine, s_main if which == 0 else s_fine,
-                                   binding, kon, cv[s], r6 * cvm[s], pmat, lmat, work)
-                for e in range(13):
-                    pc[which, e, i] = pmat[_P_ENTRIES[e][0], _P_ENTRIES[e][1]]
-                for q in range(n_nodes + 1):
-                    for c in range(4):
-                        lc[which, q, c, i] = lmat[q, c]
+                _step_coefficients(ka[s], kel[s], km[s], ke0, cv[s], r6 * cvm[s], binding, kon,
+                                   dt_h if which == 0 else h_fine, s_main if which == 0 else s_fine, inv_fact,
+                                   pc[which], lc[which], i, work)
         st[:, :] = 0.0
         st[6, :] = 1.0
         inp = 0.0
         day_input = 0.0
-        g, ac, am, bprev, adapt, pool = st[0], st[1], st[2], st[7], st[5], st[6]
         for step in range(n_steps + 1):
             bo = bolus[step]
             if bo != 0.0:
                 inp += bo
                 for i in range(nb):
-                    g[i] += bo
+                    st[0, i] += bo
             j = step % spd
             day = step // spd
             if j == 0:
                 if day > 0:
                     d = day - 1
                     for i in range(nb):
-                        absorbed = inp - day_input - (g[i] - day0[0, i])
+                        absorbed = inp - day_input - (st[0, i] - day0[0, i])
                         s = first + i
                         out[s, 0, d] = stats[0, i]
                         out[s, 1, d] = stats[1, i] * dt_h
-                        out[s, 2, d] = cvb[i] * (absorbed - (ac[i] - day0[1, i])) / kel[s]
+                        out[s, 2, d] = cvb[0, i] * (absorbed - (st[1, i] - day0[1, i])) / kel[s]
                         out[s, 3, d] = stats[2, i]
-                        out[s, 4, d] = cvmb[i] * (absorbed - (am[i] - day0[2, i])) / km[s]
+                        out[s, 4, d] = cvb[1, i] * (absorbed - (st[2, i] - day0[2, i])) / km[s]
                         out[s, 5, d] = stats[3, i]
                         out[s, 6, d] = stats[4, i]
                         out[s, 7, d] = stats[5, i] * dt_h
@@ -295,18 +335,18 @@ def _daily_kernel(ka: np.ndarray, kel: np.ndarray, km: np.ndarray, cv: np.ndarra
                         out[s, 9, d] = stats[7, i] / spd
                 day_input = inp
                 for i in range(nb):
-                    day0[0, i], day0[1, i], day0[2, i] = g[i], ac[i], am[i]
+                    day0[0, i], day0[1, i], day0[2, i] = st[0, i], st[1, i], st[2, i]
                     stats[0, i], stats[1, i], stats[2, i], stats[3, i] = -1.0, 0.0, -1.0, -1.0
                     stats[4, i], stats[5, i], stats[6, i], stats[7, i] = 2.0, 0.0, 0.0, 0.0
                 if step == n_steps:
                     break
             tn, s0n, jf = tone[step], s0[step], float(j)
             for i in range(nb):
-                conc = ac[i] * cvb[i]
-                conc_m = am[i] * cvmb[i]
-                bm = bprev[i]
-                e_tone = tn * (1.0 + beta * adapt[i])
-                rebound = pool[i] * (1.0 - bm) * e_tone / (e_tone + k_e_half) / s0n - 1.0
+                conc = st[1, i] * cvb[0, i]
+                conc_m = st[2, i] * cvb[1, i]
+                bm = st[7, i]
+                e_tone = tn * (1.0 + beta * st[5, i])
+                rebound = st[6, i] * (1.0 - bm) * e_tone / (e_tone + k_e_half) / s0n - 1.0
                 better = conc > stats[0, i]
                 stats[1, i] = jf if better else stats[1, i]
                 stats[0, i] = conc if better else stats[0, i]
@@ -320,11 +360,11 @@ def _daily_kernel(ka: np.ndarray, kel: np.ndarray, km: np.ndarray, cv: np.ndarra
             inp += r * dt_h
             if refine[step]:
                 for _ in range(substeps):
-                    _advance_block(nb, pc[1], lc[1], wn_fine, ekh_fine, phi_fine, win_fine, cy_fine, r, binding,
-                                   koff, ke0, ec50, kcv, kcvm, st, acc)
+                    _advance_block(nb, 1, pc, lc, wn_fine, ekh_fine, phi_fine, win_fine, cy_fine, r, binding,
+                                   koff, ke0, ec50, kcv, st, acc)
             else:
-                _advance_block(nb, pc[0], lc[0], wn_main, ekh_main, phi_main, win_main, cy_main, r, binding,
-                               koff, ke0, ec50, kcv, kcvm, st, acc)
+                _advance_block(nb, 0, pc, lc, wn_main, ekh_main, phi_main, win_main, cy_main, r, binding,
+                               koff, ke0, ec50, kcv, st, acc)
 
 
 def _nodes(h: float, gl_nodes: int, koff: float) -> tuple[np.ndarray, np.ndarray, float]:
@@ -369,7 +409,7 @@ def simulate_daily_fused(regimen: Regimen, subjects: Subjects, scenario: str = "
                   float(ec50), float(p.r6), f64(bolus), f64(rate), f64(refine), f64(tone), f64(s0), spd,
                   float(dt_h), int(substeps), s_main, wn_main, ekh_main, f64(phi_main), f64(win_main), f64(cy_main),
                   s_fine, wn_fine, ekh_fine, f64(phi_fine), f64(win_fine), f64(cy_fine),
-                  float(p.beta_endorphin_gain), float(p.k_e_half), out)
+                  float(p.beta_endorphin_gain), float(p.k_e_half), _INV_FACTORIAL, out)
     return {name: out[:, k, :] for k, name in enumerate(DAILY_METRICS)}
 
 
