@@ -61,15 +61,15 @@ def test_counting_commits():
 
 @pytest.fixture
 def api(patient):
-    token, raw = ApiToken.issue(user=patient, name="phone")
-    token.last_used_at = timezone.now()
-    token.save(update_fields=["last_used_at"])
+    _, raw = ApiToken.issue(user=patient, name="phone")
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
 def _write(api, patient, body: dict, key: str) -> tuple[object, list[str]]:
     connection.ensure_connection()  # connecting (and its session set-up) is not part of a request
-    with freeze_time(ApiToken.objects.get().last_used_at, tick=True), CaptureQueriesContext(connection) as captured:
+    moment = timezone.now().replace(second=10, microsecond=0)  # the token used 10 s ago, in this minute
+    ApiToken.objects.update(last_used_at=moment.replace(second=0))
+    with freeze_time(moment, tick=True), CaptureQueriesContext(connection) as captured:
         response = api.post(f"/api/v1/patients/{patient.public_id}/diary", data=json.dumps(body),
                             content_type="application/json", headers={"Idempotency-Key": key})
     return response, [q["sql"] for q in captured.captured_queries]
