@@ -183,7 +183,10 @@ def get_patient_or_404(request, public_id, *, part: str, action: str = "read", c
     """The patient ``public_id`` if the requester may ``action`` their ``part``; else 404 (audited)."""
     User = get_user_model()
     user = request.user
-    patient = User.objects.filter(public_id=public_id, role=Role.PATIENT, is_active=True).first()
+    if _role(user) == Role.PATIENT and user.is_active and user.public_id == public_id:
+        patient = user  # her own record: loaded (and active) with this request's authentication, not looked up again
+    else:
+        patient = User.objects.filter(public_id=public_id, role=Role.PATIENT, is_active=True).first()
     if patient is None:
         audit(request, subject=None, object_type=part, object_id=str(public_id), action=action,
               outcome=AuditEvent.Outcome.DENIED, channel=channel)

@@ -44,5 +44,7 @@ def test_quick_load_run_reports_every_figure_without_errors():
         assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"]
     assert results["write_to_floor"] > 0
     assert results["write_to_floor_write"] > 0
-    assert set(results["goals"]) == {"write_ratio_ge_0.5", "progress_p99_lt_300ms", "zero_errors"}
+    assert set(results["goals"]) == {"write_ratio_ge_0.5", "write_to_floor_write_ge_0.4", "progress_p99_lt_300ms",
+                                     "zero_errors"}
+    assert len(results["load_before"].split()) == len(results["load_after"].split()) == 3  # the machine's load
     assert results["goals"]["zero_errors"]

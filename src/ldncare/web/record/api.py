@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_module
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Literal
 
@@ -20,11 +21,13 @@ from pydantic import ConfigDict, field_validator
 
 from ldncare.core.response.diary import MAX_SYMPTOM_CHARS, symptom_problems
 from ldncare.web import policy
+from ldncare.web.access.audit import audit_together
 from ldncare.web.alerts.api import AlertOut, alert_out, audit_listed
 from ldncare.web.idempotency import run_idempotent
 from ldncare.web.record import core_bridge, services
 from ldncare.web.record.models import CheckIn
 from ldncare.web.record.services import CheckInData, DuplicateDayError
+from ldncare.web.tracking.models import TrackedItem
 from ldncare.web.tracking.services import tracked_values_check, tracked_values_save
 
 router = Router(tags=["record"])
@@ -155,21 +158,31 @@ class PlanOut(Schema):
     created_at: dt.datetime
 
 
-def checkin_out(c: CheckIn) -> dict:
+def checkin_out(c: CheckIn, *, side_effects: list[tuple[str, str]] | None = None,
+                tracked: Mapping[TrackedItem, Decimal | None] | None = None) -> dict:
+    """The API's view of a day. ``side_effects``/``tracked``: what was just written with it (as stored,
+    instead of reading it back)."""
+    if side_effects is None:
+        side_effects = [(s.side_effect_id, s.severity) for s in c.side_effects.all()]
+    if tracked is None:
+        values = {v.item.code: float(v.value) for v in c.tracked_values.all()}
+    else:  # in the stored order (TrackedValue.Meta.ordering)
+        values = {item.code: float(value) for item, value in sorted(tracked.items(), key=lambda p: (p[0].kind, p[0].name))
+                  if value is not None}
     return {
         "id": c.uuid, "date": c.date, "ldn_dose_mg": c.ldn_dose_mg, "dose_time": c.dose_time,
         "pain_score": c.pain_score, "fatigue_score": c.fatigue_score, "sleep_quality_score": c.sleep_quality_score,
         "mood_score": c.mood_score, "pgic_score": c.pgic_score, "notes": c.notes,
-        "side_effects": [{"id": s.side_effect_id, "severity": s.severity} for s in c.side_effects.all()],
+        "side_effects": [{"id": effect_id, "severity": severity} for effect_id, severity in side_effects],
         "symptoms": [{"text": c.symptom, "severity": c.symptom_severity}] if c.symptom else [],
-        "tracked": {v.item.code: float(v.value) for v in c.tracked_values.all()},
+        "tracked": values,
         "created_at": c.created_at, "updated_at": c.updated_at,
     }
 
 
-def checkin_json(c: CheckIn) -> dict:
-    """The output as JSON-ready values (stored for idempotent replays)."""
-    return CheckInOut(**checkin_out(c)).model_dump(mode="json")
+def checkin_json(c: CheckIn, **written) -> dict:
+    """The output as JSON-ready values (stored for idempotent replays); ``written``: see :func:`checkin_out`."""
+    return CheckInOut(**checkin_out(c, **written)).model_dump(mode="json")
 
 
 def plan_out(plan) -> dict:
@@ -237,28 +250,30 @@ def diary_list(request, patient_id: uuid_module.UUID, date_from: dt.date | None 
 @router.post("/patients/{patient_id}/diary", response={201: CheckInOut, 409: ErrorOut, 422: ErrorOut},
              summary="Add a diary day (send Idempotency-Key to retry safely)")
 def diary_create(request, patient_id: uuid_module.UUID, payload: CheckInCreate):
-    patient = policy.get_patient_or_404(request, patient_id, part="diary", action="create", channel=CHANNEL)
+    # One transaction, one commit: the day, its side effects, alerts and own values, the audit rows
+    # (the authorisation's and the day's, one INSERT) and the stored answer (docs/performance.md).
+    with audit_together():
+        patient = policy.get_patient_or_404(request, patient_id, part="diary", action="create", channel=CHANNEL)
 
-    def operation():
-        if payload.id is not None and CheckIn.objects.filter(uuid=payload.id).exists():
-            return _conflict(Exception("an entry with this id already exists"))
-        try:
-            tracked = tracked_values_check(patient=patient, values=payload.tracked)
-        except DjangoValidationError as exc:
-            return _invalid_tracked(exc)
-        try:
-            with transaction.atomic():  # the day and its own outcomes/factors, or neither
-                checkin = services.checkin_save(request=request, patient=patient, data=_data(payload),
-                                                checkin_uuid=payload.id or uuid_module.uuid4(), channel=CHANNEL)
-                tracked_values_save(request=request, patient=patient, checkin=checkin, values=tracked,
-                                    replace="tracked" in payload.model_fields_set, channel=CHANNEL)
-        except DjangoValidationError as exc:
-            return _invalid(exc)
-        except DuplicateDayError as exc:
-            return _conflict(exc)
-        return 201, checkin_json(checkin)
+        def operation():
+            try:
+                tracked = tracked_values_check(patient=patient, values=payload.tracked)
+            except DjangoValidationError as exc:
+                return _invalid_tracked(exc)
+            try:
+                checkin, effects = services.checkin_create(
+                    request=request, patient=patient, data=_data(payload),
+                    checkin_uuid=payload.id or uuid_module.uuid4(), channel=CHANNEL)
+            except DjangoValidationError as exc:
+                return _invalid(exc)
+            except DuplicateDayError as exc:
+                return _conflict(exc)
+            # run_idempotent's transaction holds the day and its own outcomes/factors, or neither
+            tracked_values_save(request=request, patient=patient, checkin=checkin, values=tracked, created=True,
+                                channel=CHANNEL)
+            return 201, checkin_json(checkin, side_effects=effects, tracked=tracked)
 
-    return Status(*run_idempotent(request, operation))
+        return Status(*run_idempotent(request, operation))
 
 
 @router.get("/patients/{patient_id}/diary/{entry_id}", response=CheckInOut, summary="One diary day")

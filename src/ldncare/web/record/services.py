@@ -19,13 +19,16 @@ from ldncare.web.access.audit import audit
 from ldncare.web.access.models import AuditEvent
 from ldncare.web.alerts.services import alerts_raise
 from ldncare.web.idempotency import idempotency_forget
+from ldncare.web.inserts import insert_unless_conflict
 from ldncare.web.record.models import CheckIn, Plan, Profile, SideEffectReport
 from ldncare.web.record.vocab import condition_ids, side_effect_ids
 
 __all__ = [
     "CheckInData",
     "DuplicateDayError",
+    "DuplicateIdError",
     "account_delete",
+    "checkin_create",
     "checkin_delete",
     "checkin_save",
     "plan_save",
@@ -38,6 +41,10 @@ SEVERITIES = {choice.value for choice in SideEffectReport.Severity}
 
 class DuplicateDayError(Exception):
     """A different check-in already exists for this patient and date."""
+
+
+class DuplicateIdError(DuplicateDayError):
+    """An entry with this (client-made) id already exists."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,39 @@ def _validate_side_effects(side_effects) -> list[tuple[str, str]]:
     return sorted(seen.items())
 
 
+def _validated_reports(data: CheckInData) -> list[tuple[str, str]]:
+    """The day's side effects, sorted, once they and the symptom are known to be valid."""
+    effects = _validate_side_effects(data.side_effects)
+    if problems := symptom_problems(data.symptom, data.symptom_severity):
+        raise ValidationError(problems)
+    return effects
+
+
+def _apply(checkin: CheckIn, data: CheckInData, *, exclude: list[str]) -> None:
+    """Put ``data`` on ``checkin`` and validate it (no query)."""
+    for name in CheckInData.VALUE_FIELDS:
+        setattr(checkin, name, getattr(data, name))
+    checkin.symptom = checkin.symptom.strip()
+    # The field validators hold the same ranges as the table's check constraints, and the
+    # one-per-day rule is kept by the unique index: validating the constraints again here
+    # would cost a query and a savepoint each on every save. The patient was loaded (and
+    # authorised) by the caller, so its foreign key is not looked up again.
+    checkin.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _reports_save(*, request, patient, checkin: CheckIn, effects: list[tuple[str, str]], action: str,
+                  channel: str) -> None:
+    """The day's side effects, the alerts they raise and the audit row, after the day itself was written."""
+    SideEffectReport.objects.bulk_create(
+        SideEffectReport(checkin=checkin, side_effect_id=effect_id, severity=severity) for effect_id, severity in effects
+    )
+    if effects or checkin.symptom:  # an urgent or contact-prescriber report alerts every clinician she shares with, now
+        alerts_raise(patient=patient, checkin=checkin, effects=effects,
+                     symptom=(checkin.symptom, checkin.symptom_severity) if checkin.symptom else None)
+    audit(request, subject=patient, object_type="checkin", object_id=checkin.uuid, action=action, outcome=ALLOWED,
+          channel=channel)
+
+
 @transaction.atomic
 def checkin_save(*, request, patient, data: CheckInData, checkin: CheckIn | None = None,
                  checkin_uuid: uuid_module.UUID | None = None, channel: str = "web") -> CheckIn:
@@ -82,9 +122,7 @@ def checkin_save(*, request, patient, data: CheckInData, checkin: CheckIn | None
     (the page's "edit a past day"), unless ``checkin_uuid`` is given for a new entry and the
     day already holds a different one (:class:`DuplicateDayError`, the API's 409).
     """
-    effects = _validate_side_effects(data.side_effects)
-    if problems := symptom_problems(data.symptom, data.symptom_severity):
-        raise ValidationError(problems)
+    effects = _validated_reports(data)
     action = "update"
     if checkin is None:
         checkin = CheckIn.objects.select_for_update().filter(patient=patient, date=data.date).first()
@@ -95,15 +133,7 @@ def checkin_save(*, request, patient, data: CheckInData, checkin: CheckIn | None
         checkin = CheckIn(patient=patient, uuid=checkin_uuid or uuid_module.uuid4())
     elif data.date != checkin.date and CheckIn.objects.filter(patient=patient, date=data.date).exclude(pk=checkin.pk).exists():
         raise DuplicateDayError(f"a check-in for {data.date.isoformat()} already exists")
-    for name in CheckInData.VALUE_FIELDS:
-        setattr(checkin, name, getattr(data, name))
-    checkin.symptom = checkin.symptom.strip()
-    # The field validators hold the same ranges as the table's check constraints, and the
-    # one-per-day rule is checked above (and by the unique index, caught below): validating
-    # the constraints again here would cost a query and a savepoint each on every save. The
-    # patient was loaded (and authorised) by the caller, so its foreign key is not looked up again.
-    checkin.full_clean(exclude=["patient", "uuid"] if action == "update" else ["patient"], validate_unique=False,
-                       validate_constraints=False)
+    _apply(checkin, data, exclude=["patient", "uuid"] if action == "update" else ["patient"])
     try:
         checkin.save()
     except IntegrityError:
@@ -113,15 +143,34 @@ def checkin_save(*, request, patient, data: CheckInData, checkin: CheckIn | None
         raise DuplicateDayError(f"a check-in for {data.date.isoformat()} already exists") from None
     if action == "update":  # a new day has no side effects yet
         checkin.side_effects.all().delete()
-    SideEffectReport.objects.bulk_create(
-        SideEffectReport(checkin=checkin, side_effect_id=effect_id, severity=severity) for effect_id, severity in effects
-    )
-    if effects or checkin.symptom:  # an urgent or contact-prescriber report alerts every clinician she shares with, now
-        alerts_raise(patient=patient, checkin=checkin, effects=effects,
-                     symptom=(checkin.symptom, checkin.symptom_severity) if checkin.symptom else None)
-    audit(request, subject=patient, object_type="checkin", object_id=checkin.uuid, action=action, outcome=ALLOWED,
-          channel=channel)
+    _reports_save(request=request, patient=patient, checkin=checkin, effects=effects, action=action, channel=channel)
     return checkin
+
+
+def checkin_create(*, request, patient, data: CheckInData, checkin_uuid: uuid_module.UUID,
+                   channel: str = "api") -> tuple[CheckIn, list[tuple[str, str]]]:
+    """Add a new diary day with the client's id (the API's POST); returns it with its side effects as stored.
+
+    The lean path of a new day: everything is validated before the first statement, and the
+    day goes in with one ``INSERT … ON CONFLICT DO NOTHING`` — no look-up first, no savepoint.
+    A day already held (by this id, or another entry on that date) raises
+    :class:`DuplicateIdError` / :class:`DuplicateDayError` after the (joined) transaction block,
+    so the caller's transaction stays usable for its 409 and nothing was written. Called inside
+    a transaction, it joins it; alone, it is one.
+    """
+    effects = _validated_reports(data)
+    checkin = CheckIn(patient=patient, uuid=checkin_uuid)
+    _apply(checkin, data, exclude=["patient"])
+    with transaction.atomic(savepoint=False):  # only a failing statement raises in here: then all rolls back
+        stored = insert_unless_conflict(checkin)
+        if stored:
+            _reports_save(request=request, patient=patient, checkin=checkin, effects=effects, action="create",
+                          channel=channel)
+    if not stored:
+        if CheckIn.objects.filter(uuid=checkin_uuid).exists():
+            raise DuplicateIdError("an entry with this id already exists")
+        raise DuplicateDayError(f"a check-in for {data.date.isoformat()} already exists")
+    return checkin, effects
 
 
 @transaction.atomic

@@ -89,8 +89,11 @@ def _allowed(kind: str) -> str:
 def tracked_values_check(*, patient, values: Mapping[str, object]) -> dict[TrackedItem, Decimal | None]:
     """``{"outcome:brain_fog": 4, ...}`` → items and values, or ValidationError keyed by the code.
 
-    ``None`` means "not recorded". Unknown codes (not one of her items) are refused.
+    ``None`` means "not recorded". Unknown codes (not one of her items) are refused. Nothing
+    given: nothing to check, no query.
     """
+    if not values:
+        return {}
     items = {i.code: i for i in TrackedItem.objects.filter(patient=patient)}
     problems: dict[str, str] = {}
     checked: dict[TrackedItem, Decimal | None] = {}
@@ -110,19 +113,30 @@ def tracked_values_check(*, patient, values: Mapping[str, object]) -> dict[Track
     return checked
 
 
-@transaction.atomic
 def tracked_values_save(*, request, patient, checkin, values: Mapping[TrackedItem, Decimal | None],
-                        replace: bool = False, channel: str = "web") -> None:
+                        replace: bool = False, created: bool = False, channel: str = "web") -> None:
     """Store the day's values of her items (``None``: not recorded, removed).
 
-    ``replace``: items not in ``values`` are cleared as well (the API's PUT). Never stores a value
-    nobody entered.
+    ``replace``: items not in ``values`` are cleared as well (the API's PUT). ``created``: the day
+    was just made in this transaction, so it holds no values yet: they go in with one INSERT,
+    nothing is read or cleared. Never stores a value nobody entered.
     """
+    for item in values:
+        if item.patient_id != patient.pk:
+            raise ValidationError({item.code: "not one of this patient's outcomes or factors"})
+    if created:  # no savepoint either: nothing in here raises but a failing statement, which rolls all back
+        with transaction.atomic(savepoint=False):
+            TrackedValue.objects.bulk_create(TrackedValue(checkin=checkin, item=item, value=value)
+                                             for item, value in values.items() if value is not None)
+        return
+    with transaction.atomic():
+        _values_replace(checkin=checkin, values=values, replace=replace)
+
+
+def _values_replace(*, checkin, values: Mapping[TrackedItem, Decimal | None], replace: bool) -> None:
     existing = {v.item_id: v for v in TrackedValue.objects.filter(checkin=checkin)}
     given = {item.pk for item in values}
     for item, value in values.items():
-        if item.patient_id != patient.pk:
-            raise ValidationError({item.code: "not one of this patient's outcomes or factors"})
         old = existing.get(item.pk)
         if value is None:
             if old is not None:
@@ -134,3 +148,4 @@ def tracked_values_save(*, request, patient, checkin, values: Mapping[TrackedIte
             old.save(update_fields=["value"])
     if replace:  # the check-in's own save wrote its audit row in this transaction
         TrackedValue.objects.filter(checkin=checkin).exclude(item_id__in=given).delete()
+
