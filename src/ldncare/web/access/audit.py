@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import ipaddress
+from types import SimpleNamespace
+
+from django.contrib.auth.models import AnonymousUser
 
 from ldncare.web.access.models import AuditEvent
 
-__all__ = ["audit", "client_ip"]
+__all__ = ["WORKER", "audit", "client_ip"]
+
+WORKER = SimpleNamespace(user=AnonymousUser(), META={})
+"""The audit's "request" for work done by the background worker (no user, no address)."""
 
 
 def client_ip(request) -> str | None:
