@@ -134,3 +134,36 @@ def test_a_finished_import_is_not_run_again(patient, oslo_export):
     ImportedValue.objects.all().delete()
     assert wearable_import_run(job.pk) == "done"  # the task delivered twice: the second run does nothing
     assert not ImportedValue.objects.exists()
+
+
+@pytest.mark.slow
+def test_a_large_export_zip_is_read_in_bounded_memory(patient, tmp_path):
+    """The XML is streamed out of the zip: the peak of Python's allocations stays far below its size."""
+    import tracemalloc
+    import zipfile
+
+    day = dt.date(2024, 1, 1)
+    path = tmp_path / "export.zip"
+    written = 0
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("apple_health_export/export.xml", "w", force_zip64=True) as xml:
+        xml.write(export_xml()[:-len(b"</HealthData>\n")])
+        while written < 40 * 1024 * 1024:
+            stamp = f"{day.isoformat()} 09:00:00 +0000"
+            block = health_record("QuantityTypeIdentifierStepCount", stamp, stamp, "12").encode() * 2000
+            xml.write(block)
+            written += len(block)
+            day += dt.timedelta(days=1)
+        xml.write(b"</HealthData>\n")
+    job = wearable_import_create(request=_request(patient), patient=patient,
+                                 uploaded=SimpleUploadedFile("export.zip", path.read_bytes()))
+    assert job.total_bytes > written
+    tracemalloc.start()
+    try:
+        assert wearable_import_run(job.pk) == "done"
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    job.refresh_from_db()
+    assert job.days_imported == (day - dt.date(2024, 1, 1)).days
+    assert peak < 16 * 1024 * 1024  # bytes, for a 40 MB export
