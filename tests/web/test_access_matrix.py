@@ -81,6 +81,14 @@ def _day(w):
     return w["checkin"].date.isoformat()
 
 
+def _wearable_import(w):
+    """A finished wearable import of the owner (its status is hers alone)."""
+    from ldncare.web.tracking.models import WearableImport
+
+    return WearableImport.objects.get_or_create(patient=w["owner"], file_name="export.zip", defaults={
+        "file_format": "apple-zip", "path": "", "time_zone": "UTC", "state": "done"})[0]
+
+
 
 # Booking (ldncare.web.booking): a free slot of the owner's clinician, and the owner's booked call.
 def _slot(w, n: int = 0):
@@ -271,6 +279,14 @@ WEB: dict[str, list[tuple]] = {
                         ("post", lambda w: "/me/tracking/", {"kind": "yes_no", "name": "Walk"}, PATIENTS)],
     "tracking:insights": [("get", lambda w: "/me/insights/", None, PATIENTS)],
     "tracking:patient-insights": [("get", lambda w: f"/patients/{_pid(w)}/insights/", None, RECORD)],
+    "tracking:patient-tracking": [
+        ("get", lambda w: f"/patients/{_pid(w)}/tracking/", None, expect(clin_ok="ok")),
+        ("post", lambda w: f"/patients/{_pid(w)}/tracking/", {"kind": "yes_no", "name": "Walk"}, expect(clin_ok="ok")),
+    ],
+    "tracking:import": [("get", lambda w: "/me/tracking/import/", None, PATIENTS),
+                        ("post", lambda w: "/me/tracking/import/", {}, expect(owner="422", stranger="422"))],
+    "tracking:import-status": [("get", lambda w: f"/me/tracking/import/{_wearable_import(w).uuid}/status.json", None,
+                                expect(owner="ok"))],
 }
 
 # One pain score from another system (LOINC only): the patient may add it to their own record.

@@ -4,7 +4,8 @@ The rules (security research §2.9; the issue's consent model):
 
 * a **patient** owns their record: profile, plans, diary, analysis, audit trail;
 * a **clinician** sees the record of a patient who has an *active* clinician grant to them,
-  and may write plans for that patient; never the diary's writes;
+  and may write plans for that patient and choose what the patient tracks (``tracking``: her
+  outcomes and factors, not their values); never the diary's writes;
 * a **pharmacist** sees only the plans (prescriptions) sent to their pharmacy by a patient
   who has chosen that pharmacy; never the diary, profile or analysis;
 * an **admin** administers accounts, not health data: no record access at all;
@@ -54,7 +55,8 @@ __all__ = [
 ]
 
 # The parts of a record and who may do what with them, for a user who can see the patient.
-RECORD_PARTS = ("profile", "plan", "diary", "analysis", "audit", "grants", "export")
+# "tracking" is which outcomes and factors the patient tracks (the items, not their values).
+RECORD_PARTS = ("profile", "plan", "diary", "analysis", "audit", "grants", "export", "tracking")
 
 
 def _role(user) -> str | None:
@@ -99,14 +101,15 @@ def can_read(user, patient, part: str) -> bool:
 def can_write(user, patient, part: str) -> bool:
     """May ``user`` change ``part`` of ``patient``'s record?
 
-    Patients write their own profile, diary, grants and (marked as theirs) plans;
-    clinicians with an active grant write plans. Nobody else writes health data.
+    Patients write their own profile, diary, grants, tracked items and (marked as theirs) plans;
+    clinicians with an active grant write plans and add or switch off the outcomes and factors the
+    patient tracks (never their values). Nobody else writes health data.
     """
     role = _role(user)
     if role == Role.PATIENT:
-        return user.pk == patient.pk and part in {"profile", "plan", "diary", "grants"}
+        return user.pk == patient.pk and part in {"profile", "plan", "diary", "grants", "tracking"}
     if role == Role.CLINICIAN:
-        return part == "plan" and can_read(user, patient, "plan")
+        return part in {"plan", "tracking"} and can_read(user, patient, part)
     return False
 
 

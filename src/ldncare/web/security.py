@@ -12,7 +12,9 @@ data, the body-size cap and control characters in free text (:class:`FreeTextMid
   person or an API token (:func:`carries_health_data`): health data is never kept by a browser
   cache, a shared proxy or a CDN (ASVS 14.2.2/14.3.2). Public pages and static files stay cacheable.
 * :class:`UploadLimitMiddleware` answers 413 to a request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
-  before it is read. Django's own limit leaves out the file parts of a multipart body.
+  before it is read. Django's own limit leaves out the file parts of a multipart body. The wearable
+  import page (:data:`LARGE_UPLOAD_PATHS`) has its own, larger limit (``WEARABLE_IMPORT_MAX_BYTES``),
+  enforced by its upload handler with a form error.
 """
 
 from __future__ import annotations
@@ -151,6 +153,10 @@ class NoStoreMiddleware:
         return response
 
 
+#: Pages that take a big file (streamed to disk by ``FILE_UPLOAD_HANDLERS``, which enforce their own limit).
+LARGE_UPLOAD_PATHS = frozenset({"/me/tracking/import/"})
+
+
 class UploadLimitMiddleware:
     """413 for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bytes (by its ``Content-Length``), files included."""
 
@@ -159,6 +165,8 @@ class UploadLimitMiddleware:
 
     def __call__(self, request):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.path_info in LARGE_UPLOAD_PATHS:  # its upload handler refuses too big a file with a form error
+            return self.get_response(request)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

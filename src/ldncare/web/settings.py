@@ -342,6 +342,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # Django does not count file parts of a multipart body in the limit above; UploadLimitMiddleware
 # (ldncare.web.security) answers 413 to any body over it, files included, before reading it.
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Every uploaded file is streamed to a temporary file (never kept in memory); a wearable import
+# (/me/tracking/import/, ldncare.web.tracking.imports) may be up to WEARABLE_IMPORT_MAX_BYTES (default
+# 1 GiB: an Apple Health export.zip of years) and waits in WEARABLE_IMPORT_DIR until the worker has read it
+# (a directory every web server and worker can reach). Bigger uploads get a form error.
+FILE_UPLOAD_HANDLERS = ["ldncare.web.tracking.uploads.LimitedTemporaryFileUploadHandler"]
+WEARABLE_IMPORT_MAX_BYTES = env_int("WEARABLE_IMPORT_MAX_BYTES", 1024 * 1024 * 1024, minimum=1024 * 1024)
+WEARABLE_IMPORT_DIR = Path(os.environ.get("WEARABLE_IMPORT_DIR", VAR_DIR / "imports"))
 # An API token stops working this many days after it was made (accounts.ApiToken), or earlier when
 # revoked (password change or reset, "sign out my other sessions", second-factor reset, role change).
 API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 90, minimum=1)

@@ -3,7 +3,9 @@
 The mapping (each row is documented in ``docs/interoperability.md``):
 
 * Patient: pseudonymous, only an identifier in the ldncare pseudonym naming system.
-* Condition: ICD-10-CM code (checked with ``simple-icd-10-cm``) and the ldncare condition id.
+* Condition: ICD-10-CM code (checked with ``simple-icd-10-cm``) and the ldncare condition id; a
+  condition beyond ldncare's library ("other condition") as ``code.text`` only, in the person's words,
+  with no coding (none is invented).
 * Medication: the compounded LDN oral liquid with its strength (mg per mL), coded RxNorm 7243
   (naltrexone) and, for its ingredient, UNII Z6375YW9SF (naltrexone hydrochloride), with
   ldncare's local code alongside.
@@ -163,6 +165,9 @@ def export_bundle(record: PatientRecord, *, timezone: str = "UTC", recorded: dt.
             code=CodeableConcept(coding=[Coding(system=ICD10CM, code=entry.icd10, display=display),
                                          Coding(system=CONDITION, code=entry.id, display=names.get(entry.id))],
                                  text=names.get(entry.id, entry.id))), care=True)
+    for text in record.other_conditions:  # beyond the library: the person's words, no coding (none is known)
+        b.add(Condition(id=b.id("condition", "other", text), subject=_ref(patient), code=CodeableConcept(text=text)),
+              care=True)
     medication = b.add(_medication(b, record.plan), care=True)
     request = b.add(_request(b, record.plan, patient, medication, prescriber), care=True) if record.plan else None
     if record.diary is not None:

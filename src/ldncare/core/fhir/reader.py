@@ -36,7 +36,12 @@ from ldncare.core.fhir.codes import (
     is_naltrexone,
     outcome_of,
 )
-from ldncare.core.fhir.record import ConditionEntry, PatientRecord, PrescribedPlan
+from ldncare.core.fhir.record import (
+    ConditionEntry,
+    PatientRecord,
+    PrescribedPlan,
+    other_condition_problem,
+)
 from ldncare.core.fhir.references import AmbiguousReferenceError, Resolver
 from ldncare.core.fhir.results import Conflict, FhirImportError, ImportConflictError, ImportResult
 from ldncare.core.knowledge import UnknownSideEffectError, load_conditions, resolve_side_effect
@@ -206,6 +211,7 @@ class Reader:
             pseudonym=self.pseudonym,
             conditions=tuple(ConditionEntry(id=item.split(" ", 1)[1], icd10=code)
                              for (_, item), code in kept.items() if item.startswith("condition ")),
+            other_conditions=tuple(text for (_, item), text in kept.items() if item.startswith("other condition ")),
             plan=kept.get((None, "plan")), diary=self.diary(kept), trial=kept.get((None, "trial")))
         return ImportResult(record=record, imported=dict(self.imported), unknown=tuple(self.unknown),
                             conflicts=tuple(conflicts), adjusted=tuple(self.adjusted))
@@ -301,6 +307,13 @@ class Reader:
                                          f"category, not a billable code; stored as {stored} ({check_icd10cm(stored)})")
                 self.claim(None, f"condition {condition.id}", stored, f"entry[{i}]")
                 return True
+        code = resource.get("code") if isinstance(resource.get("code"), Mapping) else {}
+        text = code.get("text")
+        if not code.get("coding") and isinstance(text, str) and text.strip():  # "other condition": words only
+            if (problem := other_condition_problem(text.strip())) is not None:
+                raise FhirImportError(f"{where}.code.text", problem)
+            self.claim(None, f"other condition {text.strip()}", text.strip(), f"entry[{i}]")
+            return True
         return self.skip(i, resource, "condition not in ldncare's list (needs an ICD-10-CM code ldncare lists)")
 
     def request(self, i: int, resource: Mapping, where: str) -> bool:

@@ -33,14 +33,34 @@ from ldncare.core.response.trial import KEY_KIND
 from ldncare.core.text import control_character_message
 
 __all__ = [
+    "MAX_OTHER_CONDITIONS",
+    "MAX_OTHER_CONDITION_CHARS",
     "ConditionEntry",
     "PatientRecord",
     "PlanFormatError",
     "PlanStep",
     "PrescribedPlan",
     "condition_entry",
+    "other_condition_problem",
     "trial_design_from_json",
 ]
+
+
+MAX_OTHER_CONDITIONS = 10
+"""At most this many conditions beyond ldncare's library per person ("other condition")."""
+MAX_OTHER_CONDITION_CHARS = 100
+"""An other condition, in the person's words, has 2 to this many characters."""
+
+
+def other_condition_problem(text: str) -> str | None:
+    """Why ``text`` cannot be an other condition (what is allowed), or ``None``."""
+    if (problem := control_character_message(text)) is not None:
+        return problem
+    if any(ch in text for ch in "\t\n\r"):
+        return "one condition per line; allowed: letters, digits, punctuation and spaces"
+    if not 2 <= len(text.strip()) <= MAX_OTHER_CONDITION_CHARS or text != text.strip():
+        return f"{len(text.strip())} characters; allowed: 2 to {MAX_OTHER_CONDITION_CHARS} (no spaces around)"
+    return None
 
 
 class PlanFormatError(ValueError):
@@ -194,6 +214,8 @@ class PatientRecord(Record):
 
     pseudonym: str = Field(min_length=1, max_length=200, description="a pseudonym, never a name: files leave the clinic")
     conditions: tuple[ConditionEntry, ...] = ()
+    other_conditions: tuple[str, ...] = Field(default=(), description=(
+        "conditions beyond ldncare's library, as the person typed them (a Condition with code.text only)"))
     plan: PrescribedPlan | None = None
     diary: Diary | None = None
     trial: TrialDesign | None = None
@@ -207,6 +229,16 @@ class PatientRecord(Record):
         if (problem := control_character_message(pseudonym)) is not None:
             raise ValueError(problem)
         return pseudonym
+
+    @field_validator("other_conditions")
+    @classmethod
+    def _plain_condition_text(cls, texts: tuple[str, ...]) -> tuple[str, ...]:
+        if len(texts) > MAX_OTHER_CONDITIONS:
+            raise ValueError(f"{len(texts)} other conditions; allowed: at most {MAX_OTHER_CONDITIONS}")
+        for text in texts:
+            if (problem := other_condition_problem(text)) is not None:
+                raise ValueError(f"other condition {text[:40]!r}: {problem}")
+        return texts
 
 
 def trial_design_from_json(payload: Mapping[str, Any]) -> TrialDesign:

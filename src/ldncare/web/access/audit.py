@@ -6,10 +6,16 @@ import contextlib
 import ipaddress
 from collections.abc import Iterator
 from contextvars import ContextVar
+from types import SimpleNamespace
+
+from django.contrib.auth.models import AnonymousUser
 
 from ldncare.web.access.models import AuditEvent
 
-__all__ = ["audit", "audit_held", "audit_hold", "audit_together", "audit_write_held", "client_ip"]
+__all__ = ["WORKER", "audit", "audit_held", "audit_hold", "audit_together", "audit_write_held", "client_ip"]
+
+WORKER = SimpleNamespace(user=AnonymousUser(), META={})
+"""The audit's "request" for work done by the background worker (no user, no address)."""
 
 # The allowed rows of the current ``audit_together`` block, not yet written (None: no block open).
 _held: ContextVar[list[AuditEvent] | None] = ContextVar("ldncare_audit_held", default=None)

@@ -48,8 +48,9 @@ def patient_record(patient) -> PatientRecord:
     checkins = list(CheckIn.objects.filter(patient=patient).prefetch_related("side_effects"))
     diary = with_tracked(core_bridge.to_diary(checkins), patient, checkins) if checkins else None  # her own items too
     names = {item.code: item.name for item in items_of(patient)}
-    return PatientRecord(pseudonym=str(patient.public_id), conditions=conditions, plan=prescribed, diary=diary,
-                         names=names)
+    return PatientRecord(pseudonym=str(patient.public_id), conditions=conditions,
+                         other_conditions=tuple(profile.other_conditions) if profile else (), plan=prescribed,
+                         diary=diary, names=names)
 
 
 def patient_time_zone(patient) -> str:
@@ -160,9 +161,10 @@ def restore_record(patient, record: PatientRecord, *, author=None, on_existing: 
         raise RestoreError(problems)
     if record.trial is not None:
         not_stored.append(f"trial design {record.trial.trial_id}: the database keeps trials through the pharmacy")
-    if record.conditions:
+    if record.conditions or record.other_conditions:
         profile, _ = Profile.objects.get_or_create(patient=patient)
         profile.condition_ids = sorted(set(profile.condition_ids) | {c.id for c in record.conditions})
+        profile.other_conditions = list(dict.fromkeys([*profile.other_conditions, *record.other_conditions]))
         profile.save()
     if record.plan is not None:
         Plan.objects.filter(patient=patient, is_current=True).update(is_current=False)

@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ldncare.web.access.audit import WORKER
 from ldncare.web.notify.messages import email_message, message_build
 from ldncare.web.notify.models import Delivery, PushSubscription, ReminderSettings
 
@@ -23,7 +23,6 @@ _BATCH = 500
 #: Kinds that reach the care team: each one sent is audited (who was told, about whose record).
 CARE_TEAM_KINDS = {Delivery.Kind.ALERT, Delivery.Kind.PRESCRIPTION}
 _REMINDER_FIELD = {Delivery.Kind.CHECKIN_REMINDER: "checkin_time", Delivery.Kind.DOSE_REMINDER: "dose_time"}
-_WORKER = SimpleNamespace(user=AnonymousUser(), META={})  # the audit's "request" for work done by the worker
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -140,7 +139,7 @@ def _audit_care_team(delivery: Delivery) -> None:
     from ldncare.web.access.models import AuditEvent
 
     subject = SimpleNamespace(pk=_subject_of(delivery))
-    audit(_WORKER, subject=subject, object_type=f"notify_{delivery.kind}", object_id=f"{delivery.key}:{delivery.recipient_id}",
+    audit(WORKER, subject=subject, object_type=f"notify_{delivery.kind}", object_id=f"{delivery.key}:{delivery.recipient_id}",
           action=AuditEvent.Action.CREATE, outcome=AuditEvent.Outcome.ALLOWED, channel=delivery.channel)
 
 

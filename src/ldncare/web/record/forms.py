@@ -16,7 +16,7 @@ from ldncare.core.response.diary import (
 )
 from ldncare.web.dates import validate_planning_date
 from ldncare.web.record.models import MAX_LDN_DOSE_MG, Profile, SideEffectReport
-from ldncare.web.record.services import CheckInData
+from ldncare.web.record.services import CheckInData, other_conditions_clean
 from ldncare.web.record.vocab import conditions, side_effects
 
 SCORES = (
@@ -38,6 +38,11 @@ MAX_SURGERY_AHEAD_DAYS = 2 * 366  # a planned operation further ahead is a typin
 class OnboardingForm(forms.Form):
     conditions = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, label="What is LDN for? (tick all that apply)"
+    )
+    other_conditions = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1200,
+        label="Another condition, not in the list (one per line)",
+        help_text="In your own words, e.g. “Hailey-Hailey disease”. Your clinician sees it as you typed it.",
     )
     medicines = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 4}),
@@ -64,6 +69,9 @@ class OnboardingForm(forms.Form):
                 f"A planned operation is a day from today to two years ahead ({today:%Y-%m-%d} to {latest:%Y-%m-%d}); "
                 "leave the date empty if none is planned.")
         return day
+
+    def clean_other_conditions(self) -> list[str]:
+        return other_conditions_clean(self.cleaned_data["other_conditions"].splitlines())
 
     def medicine_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["medicines"].splitlines() if line.strip()]

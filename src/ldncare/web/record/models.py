@@ -39,6 +39,8 @@ class Profile(models.Model):
 
     patient = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     condition_ids = models.JSONField(default=list, blank=True, help_text="Condition ids from the knowledge data.")
+    other_conditions = models.JSONField(default=list, blank=True, help_text=(
+        "Conditions beyond the knowledge data, as the patient typed them (one entry each)."))
     medicines = models.JSONField(default=list, blank=True, help_text="Free text, one entry per medicine.")
     pregnant = models.BooleanField(default=False)
     breastfeeding = models.BooleanField(default=False)

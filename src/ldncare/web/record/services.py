@@ -14,7 +14,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from ldncare.core.fhir.record import MAX_OTHER_CONDITIONS, other_condition_problem
 from ldncare.core.response.diary import symptom_problems
+from ldncare.core.text import strip_control_characters
 from ldncare.web.access.audit import audit
 from ldncare.web.access.models import AuditEvent
 from ldncare.web.alerts.services import alerts_raise
@@ -31,6 +33,7 @@ __all__ = [
     "checkin_create",
     "checkin_delete",
     "checkin_save",
+    "other_conditions_clean",
     "plan_save",
     "profile_save",
 ]
@@ -182,15 +185,41 @@ def checkin_delete(*, request, patient, checkin: CheckIn, channel: str = "web") 
           channel=channel)
 
 
+def other_conditions_clean(entries) -> list[str]:
+    """Conditions beyond the library, as typed (each trimmed; blank lines and repeats dropped), or
+    ValidationError saying what is allowed (:func:`~ldncare.core.fhir.record.other_condition_problem`)."""
+    kept: list[str] = []
+    for entry in entries:
+        text = entry.strip()
+        if not text:
+            continue
+        if (problem := other_condition_problem(text)) is not None:
+            raise ValidationError(f"“{strip_control_characters(text)[:40]}”: {problem}")
+        if text not in kept:
+            kept.append(text)
+    if len(kept) > MAX_OTHER_CONDITIONS:
+        raise ValidationError(f"{len(kept)} other conditions; allowed: at most {MAX_OTHER_CONDITIONS}")
+    return kept
+
+
 @transaction.atomic
 def profile_save(*, request, patient, condition_ids_: list[str], medicines: list[str], pregnant: bool,
-                 breastfeeding: bool, hepatic: str, planned_surgery_on: dt.date | None) -> Profile:
-    """Save the onboarding answers (validated against the knowledge vocabulary)."""
+                 breastfeeding: bool, hepatic: str, planned_surgery_on: dt.date | None,
+                 other_conditions: list[str] | None = None) -> Profile:
+    """Save the onboarding answers (validated against the knowledge vocabulary). ``other_conditions``:
+    conditions beyond the library, stored as typed (``None``: left as they are)."""
     unknown = sorted(set(condition_ids_) - condition_ids())
     if unknown:
         raise ValidationError({"condition_ids": f"unknown condition(s): {', '.join(unknown)}"})
+    if other_conditions is not None:
+        try:
+            other_conditions = other_conditions_clean(other_conditions)
+        except ValidationError as exc:
+            raise ValidationError({"other_conditions": exc.messages}) from None
     profile, _ = Profile.objects.select_for_update().get_or_create(patient=patient)
     profile.condition_ids = sorted(set(condition_ids_))
+    if other_conditions is not None:
+        profile.other_conditions = other_conditions
     profile.medicines = [m.strip()[:200] for m in medicines if m.strip()][:50]
     profile.pregnant = pregnant
     profile.breastfeeding = breastfeeding

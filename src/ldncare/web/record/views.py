@@ -62,7 +62,8 @@ def onboarding(request):
     # Not created by looking: the safety check speaks only once the person has answered (profile_save).
     profile = Profile.objects.filter(patient=patient).first()
     initial = {} if profile is None else {
-        "conditions": profile.condition_ids, "medicines": "\n".join(profile.medicines),
+        "conditions": profile.condition_ids, "other_conditions": "\n".join(profile.other_conditions),
+        "medicines": "\n".join(profile.medicines),
         "pregnant": profile.pregnant, "breastfeeding": profile.breastfeeding, "hepatic": profile.hepatic,
         "planned_surgery_on": profile.planned_surgery_on,
     }
@@ -73,7 +74,7 @@ def onboarding(request):
             profile = services.profile_save(
                 request=request, patient=patient, condition_ids_=d["conditions"], medicines=form.medicine_list(),
                 pregnant=d["pregnant"], breastfeeding=d["breastfeeding"], hepatic=d["hepatic"],
-                planned_surgery_on=d["planned_surgery_on"],
+                planned_surgery_on=d["planned_surgery_on"], other_conditions=d["other_conditions"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -282,7 +283,8 @@ def my_conditions(request):
     profile = Profile.objects.filter(patient=patient).first()
     chosen = set(profile.condition_ids) if profile else set()
     items = [(c, core_bridge.evidence(c.id)) for c in conditions() if c.id in chosen]
-    return render(request, "record/conditions.html", {"items": items})
+    return render(request, "record/conditions.html",
+                  {"items": items, "other_conditions": profile.other_conditions if profile else []})
 
 
 @patient_only

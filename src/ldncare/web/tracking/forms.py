@@ -6,7 +6,7 @@ from django import forms
 
 from ldncare.web.tracking.models import KIND_RANGES, Kind
 
-__all__ = ["TrackedItemForm", "TrackedValuesForm"]
+__all__ = ["TrackedItemForm", "TrackedValuesForm", "WearableUploadForm"]
 
 
 class TrackedItemForm(forms.Form):
@@ -16,6 +16,13 @@ class TrackedItemForm(forms.Form):
                                  help_text="e.g. clear")
     anchor_high = forms.CharField(max_length=60, required=False, label="What 10 means (outcomes only)",
                                   help_text="e.g. can't think")
+
+
+class WearableUploadForm(forms.Form):
+    file = forms.FileField(label="Your file", help_text=(
+        "export.zip (or export.xml) from the Health app's “Export All Health Data”, or a CSV with the header "
+        "date,metric,value (metrics: steps, sleep_hours, resting_heart_rate, hrv_sdnn_ms)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,.xml,.csv,application/zip,text/xml,text/csv"}))
 
 
 class TrackedValuesForm(forms.Form):

@@ -32,10 +32,11 @@ def _slug(name: str) -> str:
 
 @transaction.atomic
 def tracked_item_save(*, request, patient, kind: str, name: str, anchor_low: str = "", anchor_high: str = "",
-                      active: bool = True, item: TrackedItem | None = None) -> TrackedItem:
+                      active: bool = True, item: TrackedItem | None = None, added_by=None) -> TrackedItem:
     """Add an outcome or factor (its slug made from the name), or rename / (de)activate one.
 
     The slug of an existing item never changes: it names the diary column of values already entered.
+    ``added_by``: the clinician adding it for the patient (shown to her; kept on later changes).
     """
     name = " ".join(name.split())
     if not name:
@@ -45,11 +46,12 @@ def tracked_item_save(*, request, patient, kind: str, name: str, anchor_low: str
     if item is None:
         if TrackedItem.objects.filter(patient=patient).count() >= MAX_ITEMS:
             raise ValidationError({"name": f"at most {MAX_ITEMS} outcomes and factors; switch one off first"})
-        item = TrackedItem(patient=patient, kind=kind, slug=_slug(name))
+        item = TrackedItem(patient=patient, kind=kind, slug=_slug(name), added_by=added_by)
         same = TrackedItem.objects.filter(patient=patient, slug=item.slug)
         same = same.filter(kind=Kind.OUTCOME) if kind == Kind.OUTCOME else same.exclude(kind=Kind.OUTCOME)
         if same.exists():
-            raise ValidationError({"name": f"you already track {'an outcome' if kind == Kind.OUTCOME else 'a factor'} "
+            whose = "you already track" if added_by is None else "the patient already tracks"
+            raise ValidationError({"name": f"{whose} {'an outcome' if kind == Kind.OUTCOME else 'a factor'} "
                                            f"named like {name!r}; choose another name"})
         action = "create"
     else:
@@ -58,7 +60,7 @@ def tracked_item_save(*, request, patient, kind: str, name: str, anchor_low: str
     item.anchor_low = " ".join(anchor_low.split()) if item.is_outcome else ""
     item.anchor_high = " ".join(anchor_high.split()) if item.is_outcome else ""
     item.active = active
-    item.full_clean(exclude=["patient"], validate_constraints=False)
+    item.full_clean(exclude=["patient", "added_by"], validate_constraints=False)
     item.save()
     audit(request, subject=patient, object_type="tracked_item", object_id=item.pk, action=action, outcome=ALLOWED)
     return item
