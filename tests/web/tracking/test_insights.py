@@ -74,7 +74,7 @@ def test_a_discovery_has_its_chart_of_her_days(client, patient):
     assert "On days with “Walk”, pain was" in page
     assert _charts(page) == 1
     assert 'src="/static/ldncare/scatter.js' in page
-    assert 'viewBox="0 0 400 260"' in page
+    assert 'viewBox="0 0 340 230"' in page
     assert page.count('class="pt"') == 60 + 59  # the same day (60 days) and the day before (59 pairs)
     assert 'aria-label="1 Jan 2026: Walk no, pain ' in page or 'aria-label="1 Jan 2026: Walk yes, pain ' in page
     assert "The same 60 days as a table" in page

@@ -28,8 +28,8 @@ from ldncare.core.response.insights import (
 __all__ = ["HEIGHT", "WIDTH", "discovery_chart", "factor_text", "nice_ticks"]
 
 #: The SVG's coordinate box; the browser scales it to the width it has.
-WIDTH, HEIGHT = 400, 260
-_LEFT, _RIGHT, _TOP, _BOTTOM = 40, 12, 10, 42
+WIDTH, HEIGHT = 340, 230
+_LEFT, _RIGHT, _TOP, _BOTTOM = 44, 8, 10, 46
 _SEVERITY_WORDS = ("none", "mild", "moderate", "severe")
 
 
