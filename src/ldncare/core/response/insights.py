@@ -34,6 +34,7 @@ something else that goes with both.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,8 +55,10 @@ __all__ = [
     "Association",
     "Insights",
     "NotTested",
+    "PairedDay",
     "benjamini_hochberg",
     "find_associations",
+    "paired_days",
     "resolve_factor",
     "resolve_outcome",
 ]
@@ -132,6 +135,16 @@ class Insights:
                 "Benjamini-Hochberg across all tests", "caveat": self.caveat}
 
 
+@dataclass(frozen=True, slots=True)
+class PairedDay:
+    """One point of an association: the factor on ``factor_date`` and the outcome ``lag_days`` later."""
+
+    date: dt.date  # the outcome's day
+    factor_date: dt.date
+    factor: float
+    outcome: float
+
+
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
     """Benjamini–Hochberg adjusted p-values (q-values), in the input order (statsmodels' ``fdr_bh``).
 
@@ -190,6 +203,31 @@ def _series(diary: Diary, outcome: str, factors: Sequence[str]) -> tuple[dict[in
     return y, x
 
 
+def _paired(y: dict[int, float], x: dict[int, float], lag: int) -> list[int]:
+    """The outcome days (day indices) whose factor ``lag`` days earlier was recorded too."""
+    return sorted(t for t in y if (t - lag) in x)
+
+
+def paired_days(diary: Diary, outcome: str, factor: str, lag: int) -> tuple[PairedDay, ...]:
+    """The days :func:`find_associations` pairs for ``factor`` on day t and ``outcome`` on day t + ``lag``.
+
+    A day without either value is left out, never filled in.
+
+    >>> from ldncare.core.response.diary import DiaryDay
+    >>> d = [DiaryDay(date=dt.date(2026, 1, i), scores={"pain": float(i)} if i != 2 else {},
+    ...               factors={"factor:walk": 1.0} if i != 3 else {}) for i in (1, 2, 3, 4)]
+    >>> [(p.factor_date.day, p.date.day) for p in paired_days(Diary(days=tuple(d), outcomes=("pain",),
+    ...                                                                 factors=("factor:walk",)), "pain", "walk", 1)]
+    [(2, 3)]
+    """
+    outcome, factor = resolve_outcome(diary, outcome), resolve_factor(diary, factor)
+    y, x = _series(diary, outcome, [factor])
+    start = diary.first_date
+    return tuple(PairedDay(date=start + dt.timedelta(days=t), factor_date=start + dt.timedelta(days=t - lag),
+                           factor=x[factor][t - lag], outcome=y[t])
+                 for t in _paired(y, x[factor], lag))
+
+
 def _variation_problem(values: np.ndarray) -> str | None:
     distinct, counts = np.unique(values, return_counts=True)
     if distinct.size < 2:
@@ -213,7 +251,7 @@ def find_associations(diary: Diary, *, outcomes: Sequence[str] | None = None, fa
         y, x = _series(diary, outcome, factor_keys)
         for factor in factor_keys:
             for lag in lags:
-                days = sorted(t for t in y if (t - lag) in x[factor])
+                days = _paired(y, x[factor], lag)
                 if len(days) < min_days:
                     not_tested.append(NotTested(outcome, factor, lag, f"{len(days)} paired days; at least {min_days} needed"))
                     continue
