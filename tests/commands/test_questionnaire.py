@@ -75,4 +75,5 @@ def test_pgic_scores_its_answer_without_a_t_score():
     payload = json.loads(result.stdout)
     assert (payload["raw_score"], payload["t_score"], payload["se"]) == (5, None, None)
     result = runner.invoke(app, ["questionnaire", "score", "pgic", "--answers", "8"])
-    assert result.exit_code == 2 and "use 1 = No change" in result.stderr
+    assert result.exit_code == 2
+    assert "use 1 = No change" in result.stderr

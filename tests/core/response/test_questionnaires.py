@@ -132,12 +132,17 @@ def test_pgic_scores_the_answer_code_and_gives_its_words(code, words):
 
 def test_pgic_is_one_item_with_seven_answers_public_sources_and_an_honest_licence():
     pgic = get_questionnaire("pgic")
-    assert pgic.scoring == "single_item" and not pgic.has_t_score and not pgic.table and not pgic.bands
-    assert len(pgic.items) == 1 and len(pgic.items[0].options) == 7
+    assert pgic.scoring == "single_item"
+    assert not pgic.has_t_score
+    assert not pgic.table
+    assert not pgic.bands
+    assert len(pgic.items) == 1
+    assert len(pgic.items[0].options) == 7
     assert not pgic.higher_is_worse
     assert {s.pmid for s in pgic.sources} >= {"14739871"}  # Hurst & Bolton 2004, J Manipulative Physiol Ther
     assert "archive.org" in " ".join(str(s.url) for s in pgic.sources)  # Guy 1976, the ECDEU manual
-    assert "public domain" in pgic.licence and "No copyright holder" in pgic.licence
+    assert "public domain" in pgic.licence
+    assert "No copyright holder" in pgic.licence
     assert "full text was not read" in pgic.wording_check
 
 
