@@ -271,6 +271,12 @@ WEB: dict[str, list[tuple]] = {
                         ("post", lambda w: "/me/tracking/", {"kind": "yes_no", "name": "Walk"}, PATIENTS)],
     "tracking:insights": [("get", lambda w: "/me/insights/", None, PATIENTS)],
     "tracking:patient-insights": [("get", lambda w: f"/patients/{_pid(w)}/insights/", None, RECORD)],
+    "questionnaires:index": [("get", lambda w: "/me/questionnaires/", None, PATIENTS)],
+    "questionnaires:answer": [("get", lambda w: "/me/questionnaires/pgic/", None, PATIENTS),
+                              ("post", lambda w: "/me/questionnaires/pgic/", {"item1": "4"}, PATIENTS)],
+    "questionnaires:schedule": [("post", lambda w: "/me/questionnaires/pgic/schedule/",
+                                 {"pgic-frequency": "weekly", "pgic-weekday": "0", "pgic-time": "09:00"}, PATIENTS)],
+    "questionnaires:patient-results": [("get", lambda w: f"/patients/{_pid(w)}/questionnaires/", None, RECORD)],
 }
 
 # One pain score from another system (LOINC only): the patient may add it to their own record.
