@@ -74,3 +74,20 @@ def test_clinician_with_consent_sees_results_others_do_not(client, patient, clin
 def test_unknown_instrument_is_404(client, patient):
     client.force_login(patient)
     assert client.get("/me/questionnaires/phq9/").status_code == 404
+
+
+def test_patient_sets_a_weekly_schedule_turns_it_off_and_a_bad_one_is_a_form_error(client, patient):
+    from ldncare.web.questionnaires.models import QuestionnaireSchedule
+
+    client.force_login(patient)
+    url = f"/me/questionnaires/{PI}/schedule/"
+    response = client.post(url, {f"{PI}-frequency": "weekly", f"{PI}-weekday": "0", f"{PI}-time": "09:00"})
+    assert response.status_code == 302
+    schedule = QuestionnaireSchedule.objects.get(patient=patient)
+    assert schedule.rule.describe() == "every Monday at 09:00"
+    assert "Reminders: every Monday at 09:00" in client.get("/me/questionnaires/").content.decode()
+    bad = client.post(url, {f"{PI}-frequency": "monthly", f"{PI}-time": "09:00"})
+    assert bad.status_code == 422
+    assert "choose a day of the month from 1 to 28" in bad.content.decode()
+    assert client.post(url, {f"{PI}-frequency": "off"}).status_code == 302
+    assert not QuestionnaireSchedule.objects.exists()
