@@ -46,7 +46,7 @@ def test_out_of_range_and_non_numbers_exit_2_with_what_is_allowed():
 def test_unknown_instrument_lists_the_allowed_ones():
     result = runner.invoke(app, ["questionnaire", "score", "phq9", "--answers", "1,1,1,1"])
     assert result.exit_code == 2
-    assert "allowed: promis_pain_interference_4a, promis_fatigue_4a, promis_sleep_disturbance_4a" in result.stderr
+    assert "allowed: promis_pain_interference_4a, promis_fatigue_4a, promis_sleep_disturbance_4a, pgic" in result.stderr
 
 
 def test_list_shows_items_codes_and_licence():
@@ -57,4 +57,23 @@ def test_list_shows_items_codes_and_licence():
     assert "without licensing or royalty fees" in result.stdout
     result = runner.invoke(app, ["questionnaire", "list", "--json"])
     assert [q["id"] for q in json.loads(result.stdout)] == [
-        "promis_pain_interference_4a", "promis_fatigue_4a", "promis_sleep_disturbance_4a"]
+        "promis_pain_interference_4a", "promis_fatigue_4a", "promis_sleep_disturbance_4a", "pgic"]
+
+
+def test_list_names_the_instruments_left_out_for_their_licence():
+    result = runner.invoke(app, ["questionnaire", "list"])
+    assert "not included: Multiple Sclerosis Impact Scale (MSIS-29)" in result.stdout
+    assert "Permission must be obtained for use" in result.stdout
+
+
+def test_pgic_scores_its_answer_without_a_t_score():
+    result = runner.invoke(app, ["questionnaire", "score", "pgic", "--answers", "5"])
+    assert result.exit_code == 0, result.output
+    assert '5 of 7, "Moderately better, and a slight but noticeable change"' in result.stdout
+    assert "T-score" not in result.stdout
+    result = runner.invoke(app, ["questionnaire", "score", "pgic", "--answers", "5", "--json"])
+    payload = json.loads(result.stdout)
+    assert (payload["raw_score"], payload["t_score"], payload["se"]) == (5, None, None)
+    result = runner.invoke(app, ["questionnaire", "score", "pgic", "--answers", "8"])
+    assert result.exit_code == 2
+    assert "use 1 = No change" in result.stderr

@@ -287,6 +287,12 @@ WEB: dict[str, list[tuple]] = {
                         ("post", lambda w: "/me/tracking/import/", {}, expect(owner="422", stranger="422"))],
     "tracking:import-status": [("get", lambda w: f"/me/tracking/import/{_wearable_import(w).uuid}/status.json", None,
                                 expect(owner="ok"))],
+    "questionnaires:index": [("get", lambda w: "/me/questionnaires/", None, PATIENTS)],
+    "questionnaires:answer": [("get", lambda w: "/me/questionnaires/pgic/", None, PATIENTS),
+                              ("post", lambda w: "/me/questionnaires/pgic/", {"item1": "4"}, PATIENTS)],
+    "questionnaires:schedule": [("post", lambda w: "/me/questionnaires/pgic/schedule/",
+                                 {"pgic-frequency": "weekly", "pgic-weekday": "0", "pgic-time": "09:00"}, PATIENTS)],
+    "questionnaires:patient-results": [("get", lambda w: f"/patients/{_pid(w)}/questionnaires/", None, RECORD)],
 }
 
 # One pain score from another system (LOINC only): the patient may add it to their own record.

@@ -1,4 +1,5 @@
-"""``ldncare questionnaire``: score validated short forms (PROMIS) from their published tables."""
+"""``ldncare questionnaire``: score validated questionnaires (PROMIS short forms from their published
+tables; the single-item PGIC by its answer)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from ldncare.commands.common import fail, print_json
 __all__ = ["app"]
 
 app = typer.Typer(
-    help="Score validated questionnaires (PROMIS Pain Interference, Fatigue, Sleep Disturbance 4a) from the "
-         "published raw-score-to-T-score tables.",
+    help="Score validated questionnaires: PROMIS Pain Interference, Fatigue, Sleep Disturbance 4a (from the "
+         "published raw-score-to-T-score tables) and the Patient Global Impression of Change (PGIC).",
     no_args_is_help=True,
 )
 
@@ -43,7 +44,8 @@ def score(
                                 "(1 = the first option listed), e.g. 2,3,1,4."),
     json_output: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Score one completed form: raw sum, T-score and SE from the published table, and the severity band."""
+    """Score one completed form: raw sum, T-score and SE from the published table, and the severity band
+    (PGIC: the answer's number and words)."""
     from ldncare.core.response.questionnaires import (
         InvalidAnswersError,
         UnknownQuestionnaireError,
@@ -61,6 +63,10 @@ def score(
         print_json(result.as_json())
         return
     questionnaire = get_questionnaire(instrument)
+    if not questionnaire.has_t_score:
+        typer.echo(f"{result.name}: {result.raw_score} of {len(questionnaire.items[0].options)}, "
+                   f"\"{result.interpretation}\"")
+        return
     typer.echo(f"{result.name}: raw score {result.raw_score}, T-score {result.t_score} (SE {result.se})"
                + (f", {result.interpretation}" if result.interpretation else ""))
     typer.echo(f"T 50 is the US general-population mean, 10 points one standard deviation; a higher T means more "
@@ -69,8 +75,9 @@ def score(
 
 @app.command("list")
 def list_questionnaires(json_output: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """The questionnaires, their items and response codes, licence and sources."""
-    from ldncare.core.response.questionnaires import load_questionnaires
+    """The questionnaires, their items and response codes, licence and sources; and the
+    condition-specific instruments left out because of their licence."""
+    from ldncare.core.response.questionnaires import load_not_included, load_questionnaires
 
     questionnaires = load_questionnaires()
     if json_output:
@@ -83,3 +90,5 @@ def list_questionnaires(json_output: bool = typer.Option(False, "--json", help="
             typer.echo(f"  {number}. {item.text} [{codes}]" + (" (reverse-scored)" if item.reverse else ""))
         typer.echo(f"  licence: {' '.join(q.licence.split())}")
         typer.echo(f"  sources: {', '.join(s.label for s in q.sources)}")
+    for record in load_not_included():
+        typer.echo(f"not included: {record.name} ({record.condition}): {' '.join(record.reason.split())}")

@@ -10,7 +10,7 @@ from ldncare import __version__
 # The main navigation per role: (url name, label). One home for it; base.html draws it.
 _NAV = {
     "patient": (("home", "Home"), ("record:checkin", "Check-in"), ("record:progress", "Progress"),
-                ("record:plan", "Plan"), ("clinic:my-trial", "Trial"), ("booking:calls", "Calls"),
+                ("questionnaires:index", "Questionnaires"), ("record:plan", "Plan"), ("clinic:my-trial", "Trial"), ("booking:calls", "Calls"),
                 ("record:conditions", "Conditions"), ("access:sharing", "Sharing"), ("record:my-data", "My data")),
     "clinician": (("home", "Home"), ("access:clinic", "My patients"), ("booking:calls", "Calls")),
     "pharmacist": (("home", "Home"), ("pharmacy:queue", "Queue"), ("pharmacy:trials", "Blinded trials")),

@@ -193,6 +193,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ldncare.web.notify",
     "ldncare.web.tracking",
+    "ldncare.web.questionnaires",
 ]
 
 MIDDLEWARE = [

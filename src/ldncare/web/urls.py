@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("ldncare.web.access.urls")),
     path("", include("ldncare.web.record.urls")),
     path("", include("ldncare.web.tracking.urls")),
+    path("", include("ldncare.web.questionnaires.urls")),
     path("library/", include("ldncare.web.library.urls")),
     path("simulator/", include("ldncare.web.library.simulator_urls")),
     path("", include("ldncare.web.booking.urls")),

@@ -1,4 +1,5 @@
-"""PROMIS short forms: scored exactly from the published raw-score-to-T-score tables."""
+"""PROMIS short forms scored exactly from the published raw-score-to-T-score tables; the PGIC by its answer;
+the instruments left out for their licence."""
 
 from __future__ import annotations
 
@@ -11,11 +12,17 @@ from ldncare.core.response.questionnaires import (
     InvalidAnswersError,
     UnknownQuestionnaireError,
     get_questionnaire,
+    load_not_included,
     load_questionnaires,
     score_questionnaire,
 )
 
 PI, FATIGUE, SLEEP = "promis_pain_interference_4a", "promis_fatigue_4a", "promis_sleep_disturbance_4a"
+PROMIS = (PI, FATIGUE, SLEEP)
+
+
+def promis_forms():
+    return [q for q in load_questionnaires() if q.id in PROMIS]
 
 
 # Worked examples: (answers, raw score, T, SE) read off the HealthMeasures tables as transcribed in
@@ -61,7 +68,7 @@ def test_bands_are_the_published_cut_points():
 
 
 def test_every_table_covers_every_raw_score_and_rises():
-    for q in load_questionnaires():
+    for q in promis_forms():
         assert [row.raw for row in q.table] == list(range(q.min_raw, q.max_raw + 1)) == list(range(4, 21))
         ts = [row.t for row in q.table]
         assert all(b > a for a, b in zip(ts, ts[1:], strict=False))
@@ -71,7 +78,7 @@ def test_every_table_covers_every_raw_score_and_rises():
 
 
 def test_records_carry_licence_sources_and_review():
-    for q in load_questionnaires():
+    for q in promis_forms():
         assert "without licensing or royalty fees" in q.licence
         hosts = {s.url.split("/")[2] for s in q.sources}
         assert "www.healthmeasures.net" in hosts
@@ -105,6 +112,52 @@ def test_out_of_range_answers_say_what_is_allowed(answers):
 def test_wrong_number_of_answers(answers):
     with pytest.raises(InvalidAnswersError, match="has 4 items"):
         score_questionnaire(PI, answers)
+
+
+def test_curated_forms_are_the_three_promis_forms_and_the_pgic():
+    assert [q.id for q in load_questionnaires()] == [PI, FATIGUE, SLEEP, "pgic"]
+    assert all(q.has_t_score for q in promis_forms())
+
+
+@pytest.mark.parametrize(("code", "words"), [
+    (1, "No change (or condition has got worse)"),
+    (4, "Somewhat better, but the change has not made any real difference"),
+    (7, "A great deal better, and a considerable improvement that has made all the difference"),
+])
+def test_pgic_scores_the_answer_code_and_gives_its_words(code, words):
+    result = score_questionnaire("pgic", [code])
+    assert (result.raw_score, result.item_scores, result.t_score, result.se) == (code, (code,), None, None)
+    assert result.interpretation == words
+
+
+def test_pgic_is_one_item_with_seven_answers_public_sources_and_an_honest_licence():
+    pgic = get_questionnaire("pgic")
+    assert pgic.scoring == "single_item"
+    assert not pgic.has_t_score
+    assert not pgic.table
+    assert not pgic.bands
+    assert len(pgic.items) == 1
+    assert len(pgic.items[0].options) == 7
+    assert not pgic.higher_is_worse
+    assert {s.pmid for s in pgic.sources} >= {"14739871"}  # Hurst & Bolton 2004, J Manipulative Physiol Ther
+    assert "archive.org" in " ".join(str(s.url) for s in pgic.sources)  # Guy 1976, the ECDEU manual
+    assert "public domain" in pgic.licence
+    assert "No copyright holder" in pgic.licence
+    assert "full text was not read" in pgic.wording_check
+
+
+@pytest.mark.parametrize("answers", [[0], [8], [None], [1, 2]])
+def test_pgic_bad_answers(answers):
+    with pytest.raises(InvalidAnswersError):
+        score_questionnaire("pgic", answers)
+
+
+def test_instruments_left_out_say_why_with_a_source():
+    left_out = {record.id: record for record in load_not_included()}
+    assert set(left_out) == {"fiq", "msis_29"}
+    assert "Permission must be obtained" in left_out["msis_29"].reason
+    assert "MAPI Research Trust" in left_out["fiq"].reason
+    assert not set(left_out) & {q.id for q in load_questionnaires()}
 
 
 def test_unknown_questionnaire():

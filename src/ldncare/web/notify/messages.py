@@ -54,6 +54,8 @@ _WORDS = {
     "prescription": ("ldncare: a new prescription for your pharmacy", "pharmacy:queue",
                      "A new prescription has been sent to your pharmacy. Sign in to see it in the queue; "
                      "this e-mail holds no health details."),
+    "questionnaire": ("Time for your questionnaire", "questionnaires:index",
+                      "A reminder you asked for: a questionnaire you scheduled is due. It takes about a minute."),
     "test": ("ldncare: test message", "home",
              "This is a test message from ldncare: e-mail works."),
 }

@@ -51,6 +51,7 @@ class Delivery(models.Model):
         DOSE_REMINDER = "dose_reminder", "Dose reminder"
         ALERT = "alert", "Alert to the care team"
         PRESCRIPTION = "prescription", "New prescription for the pharmacy"
+        QUESTIONNAIRE = "questionnaire", "Questionnaire reminder"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
@@ -62,7 +63,8 @@ class Delivery(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries")
-    key = models.CharField(max_length=64, help_text="The local day (reminders) or the object's id.")
+    key = models.CharField(max_length=64, help_text="The local day (reminders), '<questionnaire>:<first day of the "
+                                                   "period>' (questionnaire reminders) or the object's id.")
     channel = models.CharField(max_length=10, choices=[(c, c) for c in CHANNELS])
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -80,6 +80,12 @@ def reminders_save(*, user, time_zone: str, checkin_time: dt.time | None, dose_t
 
 
 def reminder_stop(*, user, kind: str) -> None:
-    """The one-click stop of one kind of reminder (from the link in the message)."""
+    """The one-click stop of one kind of reminder (from the link in the message); for questionnaire
+    reminders, every questionnaire schedule."""
+    if kind == "questionnaire":
+        from ldncare.web.questionnaires.services import questionnaire_schedules_stop
+
+        questionnaire_schedules_stop(user=user)
+        return
     field = {"checkin_reminder": "checkin_time", "dose_reminder": "dose_time"}[kind]
     ReminderSettings.objects.filter(user=user).update(**{field: None})

@@ -23,6 +23,8 @@ _BATCH = 500
 #: Kinds that reach the care team: each one sent is audited (who was told, about whose record).
 CARE_TEAM_KINDS = {Delivery.Kind.ALERT, Delivery.Kind.PRESCRIPTION}
 _REMINDER_FIELD = {Delivery.Kind.CHECKIN_REMINDER: "checkin_time", Delivery.Kind.DOSE_REMINDER: "dose_time"}
+#: Kinds whose message carries a one-click stop link (the person asked for them and may stop them).
+_STOPPABLE = {*_REMINDER_FIELD, Delivery.Kind.QUESTIONNAIRE}
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -60,7 +62,11 @@ def _claim(delivery_id: int) -> bool:
 
 
 def _still_wanted(delivery: Delivery) -> bool:
-    """A reminder turned off (or its channel removed), or a check-in made meanwhile: not sent."""
+    """A reminder turned off (or its channel removed), or a check-in (a questionnaire) done meanwhile: not sent."""
+    if delivery.kind == Delivery.Kind.QUESTIONNAIRE:
+        from ldncare.web.questionnaires.schedule import questionnaire_reminder_wanted
+
+        return questionnaire_reminder_wanted(delivery)
     field = _REMINDER_FIELD.get(delivery.kind)
     if field is None:
         return True
@@ -75,7 +81,7 @@ def _still_wanted(delivery: Delivery) -> bool:
 
 
 def _send(delivery: Delivery, recipient) -> None:
-    message = message_build(kind=delivery.kind, recipient=recipient, stoppable=delivery.kind in _REMINDER_FIELD)
+    message = message_build(kind=delivery.kind, recipient=recipient, stoppable=delivery.kind in _STOPPABLE)
     if delivery.channel == "email":
         if not recipient.email:
             raise ValueError("no e-mail address on the account")

@@ -18,7 +18,8 @@ from ldncare.web.notify.messages import stop_token_read
 from ldncare.web.notify.push import push_configured
 from ldncare.web.notify.reminders import reminder_stop, reminders_get, reminders_save
 
-_KIND_WORDS = {"checkin_reminder": "check-in reminders", "dose_reminder": "dose reminders"}
+_KIND_WORDS = {"checkin_reminder": "check-in reminders", "dose_reminder": "dose reminders",
+               "questionnaire": "questionnaire reminders"}
 
 
 @login_required
