@@ -55,7 +55,7 @@ SUMMARIES: dict[str, str] = {
     "triage": "Triage an LDN side effect or symptom: expected / try morning dosing / lower the dose / contact prescriber / urgent care.",
     "analyze": "Baseline vs maintenance for one outcome, with AR(1)-aware statistics, side effects and adherence.",
     "insights": "Associations between factors and outcomes at lag 0 and 1 day: AR(1) errors, a linear trend, false discovery rate 5 % across all tests.",
-    "questionnaire": "Score validated questionnaires (PROMIS Pain Interference, Fatigue, Sleep Disturbance 4a) from the published raw-score-to-T-score tables.",
+    "questionnaire": "Score validated questionnaires: PROMIS Pain Interference, Fatigue, Sleep Disturbance 4a (from the published raw-score-to-T-score tables) and the Patient Global Impression of Change (PGIC).",
     "import": "Import daily factors from wearables (Apple Health, a date,metric,value CSV) into a diary CSV.",
     "trial": "Blinded n-of-1 trials of LDN against pharmacy-made placebo.",
     "fhir": "HL7 FHIR (4.3.0, R4B) export and import of a patient's LDN record.",
