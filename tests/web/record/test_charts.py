@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 
 from ldncare.web.record.charts import chart_table, progress_chart
+from ldncare.web.record.core_bridge import load_diary
 from ldncare.web.record.models import CheckIn, SideEffectReport
-from ldncare.web.record.templatetags.record_words import side_effect_text
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,7 @@ def diary(patient):
 
 
 def _spec(patient):
-    return progress_chart(CheckIn.objects.filter(patient=patient).prefetch_related("side_effects"),
-                          side_effect_text=side_effect_text)
+    return progress_chart(load_diary(CheckIn.objects.filter(patient=patient)).days)
 
 
 def test_blank_scores_stay_blank_and_days_are_dates_with_their_year(patient, diary):
@@ -88,3 +87,10 @@ def test_clinicians_record_shows_the_same_chart(client, world, login_verified):
     assert '<script id="progress-chart-data" type="application/json">' in html
     assert "Vivid dreams (mild)" in html
     assert "chart.svg" not in html
+
+
+def test_the_table_body_is_html_built_once_with_every_row(patient, diary):
+    body = str(chart_table(_spec(patient))["body"])
+    assert body.count("<tr>") == len(diary)
+    assert body.startswith('<tr><th scope="row">30 Dec 2025</th><td>7</td>')
+    assert "<td>Vivid dreams (mild)</td>" in body

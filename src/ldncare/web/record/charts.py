@@ -12,8 +12,10 @@ from __future__ import annotations
 import calendar
 import datetime
 import io
+from html import escape
 
 import matplotlib
+from django.utils.safestring import mark_safe
 
 matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
@@ -42,36 +44,45 @@ def _epoch_s(day) -> int:  # noqa: ANN001
     return calendar.timegm(day.timetuple())
 
 
-def progress_chart(checkins, *, side_effect_text, element_id: str = "progress-chart") -> dict:  # noqa: ANN001
-    """The spec ``charts.js`` draws: the four scores (0–10), the dose taken as a step line on its own
-    axis, the days the dose changed and the side effects reported as events above the plot.
+def _number(value):  # noqa: ANN001, ANN202
+    """A whole number as an int (``6``, not ``6.0``, in the JSON and the table), others as they are."""
+    return int(value) if value is not None and float(value).is_integer() else value
 
-    ``side_effect_text`` turns a report into words (``Vivid dreams (mild)``); blank scores stay
-    blank (``None``): the chart leaves a gap, it never draws a value nobody entered.
+
+def progress_chart(days, *, element_id: str = "progress-chart") -> dict:  # noqa: ANN001
+    """The spec ``charts.js`` draws from the core's diary days (``record.core_bridge.load_diary``):
+    the four scores (0–10), the dose taken as a step line on its own axis, the days the dose
+    changed and the side effects reported as events above the plot.
+
+    Blank scores stay blank (``None``): the chart leaves a gap, it never draws a value nobody
+    entered.
     """
-    checkins = sorted(checkins, key=lambda c: c.date)
-    x = [_epoch_s(c.date) for c in checkins]
+    from ldncare.web.record.templatetags.record_words import side_effect_words
+
+    days = sorted(days, key=lambda d: d.date)
+    x = [_epoch_s(d.date) for d in days]
     series = [
-        {"key": field.removesuffix("_score"), "label": label, "unit": "0–10", "colour": colour,
+        {"key": key, "label": label, "unit": "0–10", "colour": colour,
          "marker": _LOOKS[field][0], "dash": _LOOKS[field][1],
-         "values": [getattr(c, field) for c in checkins]}
+         "values": [_number(d.scores.get(key)) for d in days]}
         for field, label, colour in OUTCOMES
+        for key in (field.removesuffix("_score"),)
     ]
-    doses = [float(c.ldn_dose_mg) if c.ldn_dose_mg is not None else None for c in checkins]
+    doses = [d.ldn_dose_mg for d in days]
     series.append({"key": "dose", "label": "LDN dose", "unit": "mg", "colour": "#4a5360", "marker": "none",
                    "dash": [1, 0], "axis": "y2", "step": True, "values": doses})
     events: list[dict] = []
     previous = None
-    for c, dose in zip(checkins, doses, strict=True):
+    for d, dose in zip(days, doses, strict=True):
         if dose is not None and dose != previous:
-            events.append({"x": _epoch_s(c.date), "kind": "dose", "short": f"{dose:g} mg",
-                           "label": f"{c.date:%-d %b %Y}: dose {dose:g} mg"})
+            events.append({"x": _epoch_s(d.date), "kind": "dose", "short": f"{dose:g} mg",
+                           "label": f"{d.date:%-d %b %Y}: dose {dose:g} mg"})
             previous = dose
-        effects = [side_effect_text(r) for r in c.side_effects.all()]
-        if effects:
-            events.append({"x": _epoch_s(c.date), "kind": "side_effect",
-                           "label": f"{c.date:%-d %b %Y}: " + ", ".join(effects)})
-    span_days = (checkins[-1].date - checkins[0].date).days if checkins else 0
+        if d.side_effects:
+            events.append({"x": _epoch_s(d.date), "kind": "side_effect",
+                           "label": f"{d.date:%-d %b %Y}: " + ", ".join(
+                               side_effect_words(effect, severity) for effect, severity in d.side_effects)})
+    span_days = (days[-1].date - days[0].date).days if days else 0
     return {"id": element_id, "x_kind": "date", "x": x, "x_label": "", "y_label": "Score (0–10)",
             "default_range": 91 if span_days > 91 else None,  # a long diary opens on its last 3 months
             "y_range": [0, 10], "y2_label": "LDN (mg)", "series": series, "events": events,
@@ -80,7 +91,8 @@ def progress_chart(checkins, *, side_effect_text, element_id: str = "progress-ch
 
 def chart_table(spec: dict) -> dict:
     """The chart's numbers as a table (its accessible alternative): one row per day, a column per
-    line, and what the chart marks that day."""
+    line, and what the chart marks that day; ``body`` is the rows as HTML (escaped), built here
+    because a template loop over a 3-year diary's 7 665 cells cost more than the analysis."""
     marks: dict[int, list[str]] = {}
     for event in spec.get("events", ()):
         marks.setdefault(event["x"], []).append(event["label"].split(": ", 1)[-1])
@@ -90,7 +102,11 @@ def chart_table(spec: dict) -> dict:
         day = datetime.datetime.fromtimestamp(x, tz=datetime.UTC).date()
         cells = ["—" if s["values"][i] is None else f"{s['values'][i]:g}" for s in spec["series"]]
         rows.append({"day": day, "cells": cells, "marks": "; ".join(marks.get(x, [])) or "—"})
-    return {"columns": columns, "rows": rows}
+    body = "".join(
+        f'<tr><th scope="row">{row["day"].day} {row["day"]:%b %Y}</th>'
+        + "".join(f"<td>{escape(c)}</td>" for c in row["cells"]) + f"<td>{escape(row['marks'])}</td></tr>"
+        for row in rows)
+    return {"columns": columns, "rows": rows, "body": mark_safe(body)}  # noqa: S308 (every text escaped above)
 
 
 def progress_svg(checkins, *, title: str = "Outcomes, dose and side effects") -> str:

@@ -38,7 +38,6 @@ from ldncare.web.record.forms import (
 )
 from ldncare.web.record.models import CheckIn, Plan, Profile, SideEffectReport
 from ldncare.web.record.services import DuplicateDayError
-from ldncare.web.record.templatetags.record_words import side_effect_text
 from ldncare.web.record.vocab import conditions, side_effects
 from ldncare.web.tracking.selectors import checkin_tracked_form, with_tracked
 from ldncare.web.tracking.services import tracked_values_save
@@ -236,15 +235,16 @@ def progress(request):
                                               conditions=profile.condition_ids if profile else ())
         if diary.days and trial_state is None else None,
         "day_curve": core_bridge.day_curve(diary.days, plan),
-    } | _chart_context(list(CheckIn.objects.filter(patient=patient).prefetch_related("side_effects")))
+    } | _chart_context(diary.days)
     return render(request, "record/progress.html", context)
 
 
-def _chart_context(checkins) -> dict:  # noqa: ANN001
-    """The interactive diary chart and its table (includes/chart.html); nothing without check-ins."""
-    if not checkins:
+def _chart_context(days) -> dict:  # noqa: ANN001
+    """The interactive diary chart and its table (includes/chart.html) from the core's diary days;
+    nothing without check-ins."""
+    if not days:
         return {"chart": None, "chart_table": None}
-    spec = progress_chart(checkins, side_effect_text=side_effect_text)
+    spec = progress_chart(days)
     return {"chart": spec, "chart_table": chart_table(spec)}
 
 
@@ -330,8 +330,7 @@ def patient(request, public_id):
         "contraindications": core_bridge.contraindications(profile) if request.user.role == Role.CLINICIAN else [],
         "plan": policy.plans_visible_to(request.user).filter(patient=patient, is_current=True).first(),
         "days": policy.checkins_visible_to(request.user).filter(patient=patient)[:14],
-    } | _chart_context(list(policy.checkins_visible_to(request.user).filter(patient=patient)
-                            .prefetch_related("side_effects"))))
+    } | _chart_context(core_bridge.load_diary(policy.checkins_visible_to(request.user).filter(patient=patient)).days))
 
 
 @login_required

@@ -23,7 +23,14 @@ def condition_name(condition_id: str) -> str:
 @register.filter
 def side_effect_text(report) -> str:
     """A side-effect report as words: its name and its severity, in lower case."""
-    return f"{vocab.side_effect_name(report.side_effect_id)} ({report.get_severity_display().lower()})"
+    return side_effect_words(report.side_effect_id, report.severity)
+
+
+def side_effect_words(side_effect_id: str, severity: str) -> str:
+    """``vivid_dreams``, ``mild`` → ``Vivid dreams (mild)``."""
+    from ldncare.web.record.models import Severity
+
+    return f"{vocab.side_effect_name(side_effect_id)} ({Severity(severity).label.lower()})"
 
 
 @register.filter
