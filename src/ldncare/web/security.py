@@ -99,6 +99,8 @@ class FreeTextMiddleware:
     * JSON bodies (the API, offline sync): a string holding a forbidden control character (C0 but
       TAB/LF/CR, DEL, C1, a lone surrogate; NUL too, which PostgreSQL cannot store) answers 422
       with the field's path and the character, and nothing is written.
+    * API query parameters (any method): the same rule, ``loc`` ``["query", name]``; a NUL there
+      would otherwise reach the database in a filter, which PostgreSQL refuses (a 500).
     Pages refuse the same characters in their forms: diary notes by the same rule
     (``ldncare.core.response.diary``), NUL in every field by Django's own validator.
     """
@@ -111,6 +113,11 @@ class FreeTextMiddleware:
             refused = self._json_refusal(request)
             if refused is not None:
                 return refused
+        if request.GET and request.path.startswith("/api/"):
+            errors = [e for name, values in request.GET.lists() for value in values
+                      for e in _json_problems(value, ["query", name])]
+            if errors:
+                return JsonResponse({"detail": "Invalid input", "errors": errors[:20]}, status=422)
         return self.get_response(request)
 
     @staticmethod

@@ -129,8 +129,21 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
             "PORT": str(port or 5432),
             "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": _postgres_statement_options(),
         }
     raise ImproperlyConfigured(f"{name}={url!r} is not a supported database URL; allowed: {allowed}")
+
+
+def _postgres_statement_options() -> dict:
+    """Parameters bound by the server and statements prepared after 5 uses on a connection: the
+    server plans a repeated statement once, and no values are quoted into the SQL text in Python
+    (the diary write: ~0.6 ms less of the server's CPU and ~0.5 ms less of ours; docs/performance.md).
+    ``DATABASE_PREPARED_STATEMENTS=false`` turns both off, for a pooler in transaction mode that
+    cannot keep prepared statements (PgBouncer before 1.21, or without ``max_prepared_statements``).
+    """
+    if not env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        return {}
+    return {"server_side_binding": True, "prepare_threshold": 5}
 
 
 def _local_secret_key() -> str:

@@ -38,3 +38,14 @@ def test_tab_newline_and_carriage_return_are_free_text(patient):
                         data=json.dumps({**BODY, "notes": "line 1\r\nline 2\tend"}))
     assert response.status_code == 201, response.content
     assert CheckIn.objects.get().notes == "line 1\r\nline 2\tend"
+
+
+@pytest.mark.parametrize("method", ["get", "delete"])
+def test_an_api_query_parameter_with_a_control_character_is_refused_with_its_name(patient, method):
+    # found by the API fuzz test on PostgreSQL: a NUL in ?endpoint= reached the database (a 500)
+    _, raw = ApiToken.issue(user=patient, name="t")
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    response = getattr(api, method)("/api/v1/me/push-subscriptions?endpoint=https%3A%2F%2Fpush.example%2F%00x")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "endpoint"]
+    assert "U+0000" in response.json()["errors"][0]["msg"]

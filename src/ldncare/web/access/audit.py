@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from django.contrib.auth.models import AnonymousUser
 
 from ldncare.web.access.models import AuditEvent
+from ldncare.web.inserts import insert_rows
 
 __all__ = ["WORKER", "audit", "audit_held", "audit_hold", "audit_together", "audit_write_held", "client_ip"]
 
@@ -75,7 +76,7 @@ def audit_together() -> Iterator[None]:
     finally:
         _held.reset(token)
         if held:
-            AuditEvent.objects.bulk_create(held)
+            insert_rows(held)
 
 
 def audit_held() -> list[AuditEvent]:
@@ -100,7 +101,7 @@ def audit_write_held() -> int:
     held = _held.get()
     if not held:
         return 0
-    AuditEvent.objects.bulk_create(held)
+    insert_rows(held)
     count = len(held)
     held.clear()
     return count

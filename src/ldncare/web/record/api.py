@@ -14,6 +14,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import JsonResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -273,7 +274,10 @@ def diary_create(request, patient_id: uuid_module.UUID, payload: CheckInCreate):
                                 channel=CHANNEL)
             return 201, checkin_json(checkin, side_effects=effects, tracked=tracked)
 
-        return Status(*run_idempotent(request, operation))
+        status, body = run_idempotent(request, operation)
+        # Every body here is already the schema's JSON (checkin_json dumps CheckInOut; the errors
+        # are ErrorOut's shape; a replay is a stored dump): sent as it is, not validated again.
+        return JsonResponse(body, status=status)
 
 
 @router.get("/patients/{patient_id}/diary/{entry_id}", response=CheckInOut, summary="One diary day")

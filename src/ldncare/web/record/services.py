@@ -21,7 +21,7 @@ from ldncare.web.access.audit import audit
 from ldncare.web.access.models import AuditEvent
 from ldncare.web.alerts.services import alerts_raise
 from ldncare.web.idempotency import idempotency_forget
-from ldncare.web.inserts import insert_unless_conflict
+from ldncare.web.inserts import insert_rows, insert_unless_conflict
 from ldncare.web.record.models import CheckIn, Plan, Profile, SideEffectReport
 from ldncare.web.record.vocab import condition_ids, side_effect_ids
 
@@ -106,7 +106,7 @@ def _apply(checkin: CheckIn, data: CheckInData, *, exclude: list[str]) -> None:
 def _reports_save(*, request, patient, checkin: CheckIn, effects: list[tuple[str, str]], action: str,
                   channel: str) -> None:
     """The day's side effects, the alerts they raise and the audit row, after the day itself was written."""
-    SideEffectReport.objects.bulk_create(
+    insert_rows(
         SideEffectReport(checkin=checkin, side_effect_id=effect_id, severity=severity) for effect_id, severity in effects
     )
     if effects or checkin.symptom:  # an urgent or contact-prescriber report alerts every clinician she shares with, now
