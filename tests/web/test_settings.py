@@ -35,6 +35,17 @@ def test_postgres_url():
     assert database_from_url("postgresql://127.0.0.1/test")["PORT"] == "5432"
 
 
+def test_postgres_prepares_statements_unless_a_pooler_needs_them_off(monkeypatch):
+    url = "postgres://u:p@db.example:5432/ldn"
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+    assert database_from_url(url)["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "false")
+    assert database_from_url(url)["OPTIONS"] == {}
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "sometimes")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_PREPARED_STATEMENTS"):
+        database_from_url(url)
+
+
 @pytest.mark.parametrize(
     "url",
     ["nonsense", "mysql://x@y/z", "sqlite://", "postgres://127.0.0.1/", "postgres:///dbonly", "postgres://h:port/db"],
