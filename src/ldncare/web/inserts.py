@@ -54,7 +54,7 @@ def insert_unless_conflict(obj) -> bool:
 @lru_cache(maxsize=64)
 def _insert_sql(model, rows: int, vendor: str) -> tuple[str, tuple]:  # noqa: ANN001, ARG001 (vendor keys the cache)
     meta = model._meta
-    fields = tuple(f for f in meta.concrete_fields if not f.primary_key or not f.auto_created)
+    fields = tuple(f for f in meta.concrete_fields if not (f.primary_key and f.db_returning))  # an auto id: the database
     quote = connections[router.db_for_write(model)].ops.quote_name
     one = f"({', '.join(['%s'] * len(fields))})"
     return (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
